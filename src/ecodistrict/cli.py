@@ -1,0 +1,202 @@
+"""The `ecodistrict` command line.
+
+Exit codes (CONTRACT.md): 0 success, 1 invalid input (messages on standard error, no traceback),
+2 wrong usage. `--format json` prints one JSON document on standard output.
+
+`serve` and `import` need the web platform. They import it lazily, inside the command, so that the
+library itself never imports Django (a test checks this).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ecodistrict import __version__
+from ecodistrict.cli_codes import codes_app
+from ecodistrict.domain.models import district_json_schema
+from ecodistrict.io.district_file import ValidationReport, validate_district_file
+from ecodistrict.units import normalise_quantity
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+app = typer.Typer(
+    name="ecodistrict",
+    help="Circular industrial districts: validate district files, compute, serve the platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(codes_app, name="codes", help="Code lists: EWC/EER wastes, ATECO, R/D operations.")
+
+FileArg = Annotated[str, typer.Argument(help="District file (JSON or YAML); '-' reads stdin.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table or json")]
+
+
+def _stdout() -> Console:
+    return Console(soft_wrap=True)
+
+
+def _print_problems(report: ValidationReport) -> None:
+    for problem in report.problems:
+        sys.stderr.write(f"{report.source}: {problem}\n")
+
+
+def _load_or_exit(source: str) -> ValidationReport:
+    report = validate_district_file(source)
+    if not report.ok:
+        _print_problems(report)
+        sys.stderr.write(f"{report.source}: {len(report.problems)} problem(s) found\n")
+        raise typer.Exit(EXIT_INVALID)
+    return report
+
+
+@app.command()
+def validate(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
+    """Check a district file and print every problem found, not only the first."""
+    report = validate_district_file(file)
+    if output is OutputFormat.json:
+        document: dict[str, Any] = {
+            "format": "ecodistrict/validation/1",
+            "source": report.source,
+            "valid": report.ok,
+            "problems": [p.as_dict() for p in report.problems],
+        }
+        if report.district is not None:
+            document["companies"] = len(report.district.companies)
+            document["flows"] = sum(len(c.flows) for c in report.district.companies)
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_OK if report.ok else EXIT_INVALID)
+    if not report.ok:
+        _print_problems(report)
+        sys.stderr.write(f"{report.source}: {len(report.problems)} problem(s) found\n")
+        raise typer.Exit(EXIT_INVALID)
+    assert report.district is not None
+    district = report.district
+    flows = sum(len(c.flows) for c in district.companies)
+    links = sum(1 for c in district.companies for f in c.flows if f.supplied_by is not None)
+    _stdout().print(
+        f"{report.source}: valid ecodistrict/1 file — district '{district.district.name}', "
+        f"{len(district.companies)} companies, {flows} flows, {links} exchanges in place"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the district file."""
+    print(json.dumps(district_json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def flows(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
+    """List every flow with its quantity normalised to t/yr, MWh/yr, m3/yr (or h/yr)."""
+    report = _load_or_exit(file)
+    assert report.district is not None
+    rows = []
+    for company in report.district.companies:
+        for flow in company.flows:
+            normalised = normalise_quantity(flow.quantity, flow.unit, flow.kind)
+            rows.append(
+                {
+                    "company": company.id,
+                    "flow": flow.id,
+                    "direction": flow.direction,
+                    "kind": flow.kind,
+                    "ewc": flow.ewc,
+                    "quantity": {"value": flow.quantity, "unit": flow.unit},
+                    "normalised": {"value": normalised.value, "unit": normalised.unit},
+                }
+            )
+    if output is OutputFormat.json:
+        print(json.dumps({"format": "ecodistrict/flows/1", "flows": rows}, indent=2))
+        return
+    table = Table("company", "flow", "dir", "kind", "EWC", "declared", "normalised")
+    for row in rows:
+        table.add_row(
+            row["company"],
+            row["flow"],
+            row["direction"],
+            row["kind"],
+            row["ewc"] or "",
+            f"{row['quantity']['value']:g} {row['quantity']['unit']}",
+            f"{row['normalised']['value']:.6g} {row['normalised']['unit']}",
+        )
+    _stdout().print(table)
+
+
+@app.command("demo-file")
+def demo_file() -> None:
+    """Print the embedded demo district file (illustrative data, fictitious companies)."""
+    from importlib.resources import files
+
+    sys.stdout.write((files("ecodistrict") / "data/demo/formigine-demo.yaml").read_text("utf-8"))
+
+
+def _web_commands() -> Any:
+    try:
+        return importlib.import_module("ecodistrict_web.commands")
+    except ImportError as exc:  # pragma: no cover - only when installed without the web half
+        sys.stderr.write(f"the web platform is not installed: {exc}\n")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@app.command("import")
+def import_(
+    file: FileArg,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a district of the same name.")
+    ] = False,
+) -> None:
+    """Load a district file into the platform's database: all of it or nothing."""
+    raise typer.Exit(_web_commands().import_file(file, replace=replace))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo district and accounts into an empty DB.")
+    ] = False,
+) -> None:
+    """Serve the web platform (SQLite unless DATABASE_URL names another database)."""
+    raise typer.Exit(_web_commands().serve(host=host, port=port, demo=demo))
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        print(f"ecodistrict {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show version."),
+    ] = False,
+) -> None:
+    """ecodistrict: open platform for circular industrial districts."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Code lists: EWC/EER waste codes, ATECO activity codes, R/D waste operations.
+
+Plain data and functions; the shipped data and its provenance live in `data/`.
+"""
+
+from ecodistrict.codes.ateco import (
+    ACCEPTED_LEVELS,
+    ActivityCheck,
+    ActivityCode,
+    ActivitySystem,
+    EditionChoice,
+    check_activity_code,
+    division_title,
+    lookup_activity,
+    normalize_activity_code,
+    search_activities,
+)
+from ecodistrict.codes.ewc import (
+    DATA_DIR_ENV,
+    ITALIAN_OVERRIDE_FILENAME,
+    EntryType,
+    EwcCatalogue,
+    EwcCode,
+    EwcLevel,
+    ItalianImportError,
+    ItalianImportReport,
+    ItalianSource,
+    ewc_catalogue,
+    get_ewc,
+    import_italian_ewc_text,
+    normalize_ewc_code,
+    search_ewc,
+)
+from ecodistrict.codes.recovery import (
+    OperationKind,
+    WasteOperation,
+    disposal_operations,
+    get_operation,
+    normalize_operation_code,
+    recovery_operations,
+    waste_operations,
+)
+
+__all__ = [
+    "ACCEPTED_LEVELS",
+    "DATA_DIR_ENV",
+    "ITALIAN_OVERRIDE_FILENAME",
+    "ActivityCheck",
+    "ActivityCode",
+    "ActivitySystem",
+    "EditionChoice",
+    "EntryType",
+    "EwcCatalogue",
+    "EwcCode",
+    "EwcLevel",
+    "ItalianImportError",
+    "ItalianImportReport",
+    "ItalianSource",
+    "OperationKind",
+    "WasteOperation",
+    "check_activity_code",
+    "disposal_operations",
+    "division_title",
+    "ewc_catalogue",
+    "get_ewc",
+    "get_operation",
+    "import_italian_ewc_text",
+    "lookup_activity",
+    "normalize_activity_code",
+    "normalize_ewc_code",
+    "normalize_operation_code",
+    "recovery_operations",
+    "search_activities",
+    "search_ewc",
+    "waste_operations",
+]

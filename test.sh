@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, types, library and web tests, browser test in headless chromium.
+# Extra arguments go to pytest (e.g. ./test.sh -k district -x).
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/setup-env.sh
+# The browser test drives Debian's chromium; install it when we can (root + apt), else it skips.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing Debian chromium for the browser test..." >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "could not install chromium: the browser test will be skipped" >&2
+fi
+ruff check .
+mypy
+export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API beside Django's live server
+python -m pytest "$@"

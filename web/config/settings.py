@@ -1,0 +1,226 @@
+"""Django settings for the ecodistrict web platform, driven by the environment.
+
+Environment variables (all optional in development):
+
+- ``ECODISTRICT_ENV``: ``production`` switches on the production settings below; anything else
+  (default ``development``) is development.
+- ``ECODISTRICT_DATA_DIR``: where the embedded SQLite database and the development secret key
+  live; default ``./var`` under the current directory (created if missing).
+- ``DATABASE_URL``: any database dj-database-url reads (``postgres://...``); default SQLite at
+  ``$ECODISTRICT_DATA_DIR/ecodistrict.sqlite3``.
+- ``ECODISTRICT_SECRET_KEY``: required in production; in development a key is generated once and
+  stored in ``$ECODISTRICT_DATA_DIR/secret_key``.
+- ``ECODISTRICT_ALLOWED_HOSTS``: comma-separated host names; required in production.
+- ``ECODISTRICT_CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://host``), if needed.
+- ``ECODISTRICT_DEBUG``: ``1``/``true`` turns on Django's debug pages (development only; default
+  off, so ``ecodistrict serve`` never shows them).
+- ``ECODISTRICT_BEHIND_PROXY``: ``1`` trusts ``X-Forwarded-Proto`` from a reverse proxy that
+  terminates TLS (production behind nginx/Caddy).
+- ``ECODISTRICT_HSTS_SECONDS``: HSTS max-age in production (default one year).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # the web/ folder (package ecodistrict_web)
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+ENVIRONMENT = os.environ.get("ECODISTRICT_ENV", "development").strip().lower() or "development"
+PRODUCTION = ENVIRONMENT == "production"
+
+DATA_DIR = Path(os.environ.get("ECODISTRICT_DATA_DIR") or Path.cwd() / "var").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _development_secret_key(data_dir: Path) -> str:
+    """A key generated on first use and kept in the data dir, readable by the owner only."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    key = secrets.token_urlsafe(50)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+if PRODUCTION:
+    SECRET_KEY = os.environ.get("ECODISTRICT_SECRET_KEY", "").strip()
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            "ECODISTRICT_ENV=production needs ECODISTRICT_SECRET_KEY: set it to a long random "
+            "string (e.g. the output of: python -c \"import secrets; "
+            "print(secrets.token_urlsafe(50))\")."
+        )
+    ALLOWED_HOSTS = _env_list("ECODISTRICT_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ECODISTRICT_ENV=production needs ECODISTRICT_ALLOWED_HOSTS: the comma-separated "
+            "host names the site answers to (e.g. ecodistrict.comune.formigine.mo.it)."
+        )
+    DEBUG = False
+else:
+    SECRET_KEY = os.environ.get("ECODISTRICT_SECRET_KEY", "").strip() or _development_secret_key(
+        DATA_DIR
+    )
+    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", *_env_list("ECODISTRICT_ALLOWED_HOSTS")]
+    DEBUG = _env_bool("ECODISTRICT_DEBUG")
+
+CSRF_TRUSTED_ORIGINS = _env_list("ECODISTRICT_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "ecodistrict_web.core.apps.EcodistrictAdminConfig",  # django.contrib.admin, role-gated
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ecodistrict_web.core.apps.CoreConfig",
+    "ecodistrict_web.accounts",
+    "ecodistrict_web.companies",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ecodistrict_web.config.urls"
+WSGI_APPLICATION = "ecodistrict_web.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default="sqlite:///" + str(DATA_DIR / "ecodistrict.sqlite3"),
+        conn_max_age=60,
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the login-throttling counters (see accounts/throttling.py). A database table
+# (created by the core app's first migration) is shared by every worker process and survives a
+# restart, which an in-memory cache would not.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ecodistrict_cache",
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login throttling: this many failed attempts for one username from one IP address lock that
+# pair out for LOGIN_LOCKOUT_SECONDS.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+LANGUAGE_CODE = "it"
+# Each language is named in itself, as language switchers do.
+LANGUAGES = [("it", "Italiano"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Rome"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files straight from the app and project folders, so neither
+# `ecodistrict serve` nor a production deployment needs collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Uploaded district files are limited in the form (10 MB); this bounds the rest of a request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("ECODISTRICT_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if _env_bool("ECODISTRICT_BEHIND_PROXY"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "ecodistrict_web": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

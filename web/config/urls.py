@@ -1,0 +1,17 @@
+"""URL routes of the web platform.
+
+URLs do not carry the language: LocaleMiddleware picks it from the language cookie that the
+language switcher (Django's set_language view, /i18n/setlang/) sets, then from the browser's
+Accept-Language, then LANGUAGE_CODE (Italian).
+"""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ecodistrict_web.core.urls")),
+    path("accounts/", include("ecodistrict_web.accounts.urls")),
+    path("companies/", include("ecodistrict_web.companies.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
