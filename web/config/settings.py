@@ -17,6 +17,10 @@ Environment variables (all optional in development):
 - ``ECODISTRICT_BEHIND_PROXY``: ``1`` trusts ``X-Forwarded-Proto`` from a reverse proxy that
   terminates TLS (production behind nginx/Caddy).
 - ``ECODISTRICT_HSTS_SECONDS``: HSTS max-age in production (default one year).
+- ``ECODISTRICT_STATIC_ROOT``: target of ``collectstatic``, only if a proxy serves /static/
+  itself; WhiteNoise serves static files without it.
+- ``ECODISTRICT_LOG_LEVEL``: level of the platform's own log (default WARNING; ``ecodistrict
+  serve`` uses INFO, so imports are logged).
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ecodistrict_web.core.middleware.CookieLocaleMiddleware",  # a LocaleMiddleware
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,6 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ecodistrict_web.core.context_processors.navigation",
             ],
         },
     },
@@ -185,7 +190,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only for deployments that want `collectstatic` (e.g. a front proxy serving /static/ itself).
+STATIC_ROOT = os.environ.get("ECODISTRICT_STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves static files straight from the app and project folders, so neither
 # `ecodistrict serve` nor a production deployment needs collectstatic.
@@ -221,6 +227,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "ecodistrict_web": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "ecodistrict_web": {
+            "handlers": ["console"],
+            "level": os.environ.get("ECODISTRICT_LOG_LEVEL", "WARNING").upper(),
+            "propagate": False,
+        },
     },
 }

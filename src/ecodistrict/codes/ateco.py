@@ -258,7 +258,11 @@ def _search_index() -> tuple[_SearchRow, ...]:
                 node=node,
                 compact=node.code.replace(".", ""),
                 words=blob(node.title),
-                repeats_parent=parent is not None and blob(parent.title) == blob(node.title),
+                # Only below class level: a class that repeats its group's title is still a
+                # valid choice, whereas 23.31.0 / 23.31.00 would only echo 23.31.
+                repeats_parent=node.level != "class"
+                and parent is not None
+                and blob(parent.title) == blob(node.title),
             )
         )
     return tuple(rows)

@@ -172,16 +172,16 @@ class EwcCatalogue:
         if not text:
             return []
         if _CODE_QUERY.fullmatch(text):
-            return self._search_code(_digits(text), None, lang, limit, entries_only)
+            return self._scan(_digits(text), None, lang, limit, entries_only)
         tokens = text.split()
         prefix = "".join(_digits(t) for t in tokens if _NUMERIC_TOKEN.fullmatch(t))
         words = query_words(" ".join(t for t in tokens if not _NUMERIC_TOKEN.fullmatch(t)))
         if not words:
             # Only punctuation besides the digits: a code search, or nothing at all.
-            return self._search_code(prefix, None, lang, limit, entries_only) if prefix else []
-        return self._search_code(prefix, words, lang, limit, entries_only)
+            return self._scan(prefix, None, lang, limit, entries_only) if prefix else []
+        return self._scan(prefix, words, lang, limit, entries_only)
 
-    def _search_code(
+    def _scan(
         self,
         prefix: str,
         words: list[str] | None,

@@ -1,0 +1,196 @@
+"""Writes on districts, companies, sites and flows: the only code that changes them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ecodistrict.codes.ateco import lookup_activity
+from ecodistrict.domain.models import DistrictFile
+from ecodistrict.io import validate_district_text
+from ecodistrict.units import NormalisedQuantity, normalise_quantity
+from ecodistrict_web.accounts.models import Membership
+from ecodistrict_web.companies.models import Company, District, Flow, Site
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did, or why it did nothing (``problems``, one readable line each)."""
+
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    district: District | None = None
+    companies: int = 0
+    flows: int = 0
+    links: int = 0  # supplied_by exchanges in place
+    replaced: bool = False
+
+
+class DistrictExistsError(Exception):
+    """A district of the same name is stored and replacing it was not asked for."""
+
+
+def import_district(text: str, name: str, *, replace: bool) -> ImportResult:
+    """Validate a district file and store it whole, or store nothing.
+
+    ``text`` is the file's content, ``name`` its file name (it picks JSON or YAML and names the
+    input in messages). The problems are those of ``ecodistrict validate``, each as ``str()``.
+    A district with the same name is refused unless ``replace`` is true; then it is deleted and
+    stored again in the same transaction, keeping the firm memberships of companies whose id is
+    still in the file.
+    """
+    report = validate_district_text(text, name)
+    if report.district is None or report.problems:
+        return ImportResult(ok=False, problems=[str(problem) for problem in report.problems])
+    try:
+        return _store(report.district, name, replace=replace)
+    except DistrictExistsError as exc:
+        return ImportResult(ok=False, problems=[str(exc)])
+
+
+@transaction.atomic
+def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResult:
+    district_name = data.district.name
+    existing = District.objects.select_for_update().filter(name=district_name).first()
+    kept_members: dict[str, list[int]] = {}
+    if existing is not None:
+        if not replace:
+            raise DistrictExistsError(
+                _(
+                    "a district named '%(name)s' is already stored; import with replace to "
+                    "replace it"
+                )
+                % {"name": district_name}
+            )
+        for slug, user_id in Membership.objects.filter(company__district=existing).values_list(
+            "company__slug", "user_id"
+        ):
+            kept_members.setdefault(slug, []).append(user_id)
+        existing.delete()
+
+    district = District.objects.create(
+        name=district_name,
+        center_lat=data.district.center.lat,
+        center_lon=data.district.center.lon,
+        radius_km=data.district.radius_km,
+        notice=data.district.notice or "",
+        source_name=source_name[:500],
+    )
+    companies = Company.objects.bulk_create(
+        [
+            Company(
+                district=district,
+                slug=company.id,
+                name=company.name,
+                ateco=company.ateco,
+                ateco_title=_ateco_title(company.ateco),
+                employees=company.employees,
+                revenue_eur=company.revenue_eur,
+            )
+            for company in data.companies
+        ]
+    )
+    by_slug = {company.slug: company for company in companies}
+    Site.objects.bulk_create(
+        [
+            Site(
+                company=by_slug[company.id],
+                lat=company.location.lat,
+                lon=company.location.lon,
+                is_primary=True,
+            )
+            for company in data.companies
+        ]
+    )
+
+    flows: list[Flow] = []
+    for company in data.companies:
+        for flow in company.flows:
+            normalised = normalise_quantity(flow.quantity, flow.unit, flow.kind)
+            flows.append(
+                Flow(
+                    company=by_slug[company.id],
+                    slug=flow.id,
+                    direction=flow.direction,
+                    kind=flow.kind,
+                    description=flow.description,
+                    ewc=flow.ewc or "",
+                    legal_status=flow.legal_status or "",
+                    destination=flow.destination or "",
+                    quantity=flow.quantity,
+                    unit=flow.unit,
+                    quantity_normalised=normalised.value,
+                    unit_normalised=normalised.unit,
+                    temperature_c=flow.temperature_c,
+                    available=flow.available or "",
+                    origin=flow.origin or "",
+                    source_distance_km=flow.source_distance_km,
+                )
+            )
+    flows = Flow.objects.bulk_create(flows)
+    links = _link_exchanges(data, flows)
+
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=user_id, company=by_slug[slug])
+            for slug, user_ids in kept_members.items()
+            if slug in by_slug
+            for user_id in user_ids
+        ]
+    )
+    logger.info(
+        "imported district %r from %s: %d companies, %d flows, %d exchanges%s",
+        district.name,
+        source_name,
+        len(companies),
+        len(flows),
+        links,
+        " (replaced)" if existing is not None else "",
+    )
+    return ImportResult(
+        ok=True,
+        district=district,
+        companies=len(companies),
+        flows=len(flows),
+        links=links,
+        replaced=existing is not None,
+    )
+
+
+def _link_exchanges(data: DistrictFile, flows: list[Flow]) -> int:
+    """Set ``supplied_by`` on inputs fed by another firm's output; return how many."""
+    by_key = {(flow.company.slug, flow.slug): flow for flow in flows}
+    linked: list[Flow] = []
+    for company in data.companies:
+        for flow in company.flows:
+            if flow.supplied_by is None:
+                continue
+            receiver = by_key[(company.id, flow.id)]
+            receiver.supplied_by = by_key[(flow.supplied_by.company, flow.supplied_by.flow)]
+            linked.append(receiver)
+    Flow.objects.bulk_update(linked, ["supplied_by"])
+    return len(linked)
+
+
+def _ateco_title(code: str) -> str:
+    activity = lookup_activity(code)
+    return activity.title_it if activity is not None else ""
+
+
+def normalised(quantity: float, unit: str, kind: str) -> NormalisedQuantity:
+    """The quantity in its kind's canonical unit (raises ecodistrict.units.UnitError)."""
+    return normalise_quantity(quantity, unit, kind)
+
+
+def save_flow(flow: Flow) -> Flow:
+    """Save a flow edited by hand, recomputing its normalised quantity from quantity and unit."""
+    result = normalise_quantity(flow.quantity, flow.unit, flow.kind)
+    flow.quantity_normalised = result.value
+    flow.unit_normalised = result.unit
+    flow.save()
+    return flow

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from ecodistrict_web.companies import views
+
+app_name = "companies"
+
+urlpatterns = [
+    path("", views.company_list, name="list"),
+    path("<int:pk>/", views.company_detail, name="detail"),
+    path("import/", views.district_import, name="import"),
+]

@@ -1,0 +1,82 @@
+"""Pages on districts and companies. Each view calls one selector (reads) or one service
+(writes); the rules live in permissions.py and in ``restrict()``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ecodistrict_web.companies import selectors, services
+from ecodistrict_web.companies.forms import DistrictUploadForm
+from ecodistrict_web.companies.permissions import can_import_district
+
+
+@login_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    """The companies the user may see, by district (a firm member sees only their own)."""
+    companies = list(selectors.companies_for_user(request.user))
+    districts = list(selectors.districts_for_user(request.user))
+    return render(
+        request,
+        "companies/company_list.html",
+        {
+            "companies": companies,
+            "districts": districts,
+            "can_import": can_import_district(request.user),
+        },
+    )
+
+
+@login_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One company and its flows; 404 for a company the user may not see."""
+    page = selectors.company_page(request.user, pk, get_language() or "it")
+    if page is None:
+        raise Http404(_("No such company."))
+    return render(request, "companies/company_detail.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_import(request: HttpRequest) -> HttpResponse:
+    """Upload a district file (municipality staff): all of it is stored, or nothing."""
+    if not can_import_district(request.user):
+        raise PermissionDenied(_("Only municipality staff can import a district file."))
+    problems: list[str] = []
+    if request.method == "POST":
+        form = DistrictUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = services.import_district(
+                form.text, upload.name, replace=form.cleaned_data["replace"]
+            )
+            if result.ok and result.district is not None:
+                messages.success(
+                    request,
+                    _(
+                        "District '%(name)s' imported: %(companies)d companies, %(flows)d flows, "
+                        "%(links)d exchanges in place."
+                    )
+                    % {
+                        "name": result.district.name,
+                        "companies": result.companies,
+                        "flows": result.flows,
+                        "links": result.links,
+                    },
+                )
+                return redirect("companies:list")
+            problems = result.problems
+    else:
+        form = DistrictUploadForm()
+    return render(
+        request,
+        "companies/district_import.html",
+        {"form": form, "problems": problems},
+        status=400 if problems or form.errors else 200,
+    )
