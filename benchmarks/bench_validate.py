@@ -44,8 +44,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor()}")
-    print("| companies | flows | YAML size | validate YAML (s, median) | validate JSON (s) | "
-          "peak memory (MB) |")
+    print(
+        "| companies | flows | YAML size | validate YAML (s, median) | validate JSON (s) | "
+        "peak memory (MB) |"
+    )
     print("| --- | --- | --- | --- | --- | --- |")
     for copies in (int(s) for s in args.sizes.split(",")):
         text = replicated_district(copies)

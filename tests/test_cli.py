@@ -88,9 +88,7 @@ def test_flows_lists_normalised_quantities():
     assert result.exit_code == 0
     rows = {(r["company"], r["flow"]): r for r in json.loads(result.stdout)["flows"]}
     assert rows[("ceramica-alfa", "gas")]["normalised"] == {"value": 9792.5, "unit": "MWh/yr"}
-    assert rows[("ceramica-beta", "process-water")]["normalised"]["value"] == pytest.approx(
-        9.13125
-    )
+    assert rows[("ceramica-beta", "process-water")]["normalised"]["value"] == pytest.approx(9.13125)
 
 
 def test_installed_console_script_has_no_traceback_on_garbage(tmp_path):

@@ -298,8 +298,10 @@ def test_duplicate_ids(small_data):
     problems = problems_of(small_data)
     assert ("ceramica-alfa", None, "id") in where(problems)
     assert ("ceramica-alfa", "fired-scrap", "id") in where(problems)
-    assert any(p.message == "company id 'ceramica-alfa' is used 2 times; ids must be unique"
-               for p in problems)
+    assert any(
+        p.message == "company id 'ceramica-alfa' is used 2 times; ids must be unique"
+        for p in problems
+    )
 
 
 @pytest.mark.parametrize(
@@ -380,3 +382,27 @@ def test_model_cannot_be_built_invalid_directly(small_data):
     small_data["companies"][0]["flows"][0]["origin"] = "virgin"
     with pytest.raises(ValueError, match="applies only to inputs"):
         DistrictFile.model_validate(small_data)
+
+
+def test_receivers_together_cannot_take_more_than_one_output(small_data):
+    second = {
+        "id": "more-scrap",
+        "direction": "in",
+        "kind": "material",
+        "description": "Altra chamotte",
+        "quantity": 300,
+        "unit": "t/yr",
+        "origin": "recycled",
+        "supplied_by": {"company": "ceramica-alfa", "flow": "fired-scrap"},
+    }
+    small_data["companies"][1]["flows"].append(second)  # 300 + 300 > 560 t/yr
+    [problem] = problems_of(small_data)
+    assert (problem.company, problem.flow, problem.field) == (
+        "ceramica-alfa",
+        "fired-scrap",
+        "quantity",
+    )
+    assert problem.message == (
+        "receivers (ceramica-beta/recycled-scrap, ceramica-beta/more-scrap) take 600 in all, "
+        "more than the 560 this output declares"
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -28,7 +28,7 @@ from ecodistrict.units import normalise_quantity
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -106,7 +106,8 @@ def flows(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
     """List every flow with its quantity normalised to t/yr, MWh/yr, m3/yr (or h/yr)."""
     report = _load_or_exit(file)
     assert report.district is not None
-    rows = []
+    rows: list[dict[str, Any]] = []
+    table = Table("company", "flow", "dir", "kind", "EWC", "declared", "normalised")
     for company in report.district.companies:
         for flow in company.flows:
             normalised = normalise_quantity(flow.quantity, flow.unit, flow.kind)
@@ -121,20 +122,18 @@ def flows(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
                     "normalised": {"value": normalised.value, "unit": normalised.unit},
                 }
             )
+            table.add_row(
+                company.id,
+                flow.id,
+                flow.direction,
+                flow.kind,
+                flow.ewc or "",
+                f"{flow.quantity:g} {flow.unit}",
+                f"{normalised.value:.6g} {normalised.unit}",
+            )
     if output is OutputFormat.json:
         print(json.dumps({"format": "ecodistrict/flows/1", "flows": rows}, indent=2))
         return
-    table = Table("company", "flow", "dir", "kind", "EWC", "declared", "normalised")
-    for row in rows:
-        table.add_row(
-            row["company"],
-            row["flow"],
-            row["direction"],
-            row["kind"],
-            row["ewc"] or "",
-            f"{row['quantity']['value']:g} {row['quantity']['unit']}",
-            f"{row['normalised']['value']:.6g} {row['normalised']['unit']}",
-        )
     _stdout().print(table)
 
 

@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import pint
 
@@ -62,9 +62,9 @@ _POWER_SUFFIX = re.compile(r"(?<![A-Za-z])(m|cm|dm|km|mm)([23])(?![0-9A-Za-z])")
 
 
 @lru_cache(maxsize=1)
-def unit_registry() -> pint.UnitRegistry:
+def unit_registry() -> pint.UnitRegistry[Any]:
     """The single pint registry (built once, read-only afterwards)."""
-    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
+    registry: pint.UnitRegistry[Any] = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
     for definition in _EXTRA_DEFINITIONS:
         registry.define(definition)
     return registry
@@ -113,8 +113,8 @@ def _service_canonical(parsed: pint.Unit) -> str | None:
         has_time_up = has_time_down = False
         for name, exponent in parsed._units.items():
             if registry.get_dimensionality(name) == registry.get_dimensionality("s"):
-                has_time_up |= exponent > 0
-                has_time_down |= exponent < 0
+                has_time_up |= float(exponent.real) > 0
+                has_time_down |= float(exponent.real) < 0
         if has_time_up and has_time_down:
             return "h/yr"
     return None
@@ -160,19 +160,40 @@ def _has_time_denominator(parsed: pint.Unit) -> bool:
     registry = unit_registry()
     second = registry.get_dimensionality("s")
     return any(
-        exponent < 0 and registry.get_dimensionality(name) == second
+        float(exponent.real) < 0 and registry.get_dimensionality(name) == second
         for name, exponent in parsed._units.items()
     )
 
 
-def normalise_quantity(value: float, unit: str, kind: str) -> NormalisedQuantity:
-    """Convert a declared rate to the canonical unit of its kind (t/yr, MWh/yr, m3/yr, ...)."""
-    if not math.isfinite(value):
-        raise UnitError("the quantity is not a finite number")
+@dataclass(frozen=True)
+class UnitConversion:
+    """How a declared unit converts to its kind's canonical unit: canonical = declared x factor."""
+
+    canonical: str
+    factor: float
+
+
+@lru_cache(maxsize=4096)
+def unit_conversion(unit: str, kind: str) -> UnitConversion:
+    """The conversion of a declared unit for a kind (cached: files repeat a few units)."""
     canonical = canonical_unit_for(kind, unit)
     registry = unit_registry()
     source = _POWER_SUFFIX.sub(r"\1**\2", unit.strip().replace("³", "3").replace("²", "2"))
     source = source.replace("·", "*")
     target = _POWER_SUFFIX.sub(r"\1**\2", canonical)
-    converted = registry.Quantity(value, source).to(target).magnitude
-    return NormalisedQuantity(value=float(converted), unit=canonical)
+    factor = registry.Quantity(1.0, source).to(target).magnitude
+    return UnitConversion(canonical=canonical, factor=float(factor))
+
+
+def normalise_quantity(value: float, unit: str, kind: str) -> NormalisedQuantity:
+    """Convert a declared rate to the canonical unit of its kind (t/yr, MWh/yr, m3/yr, ...).
+
+    The result is rounded to 12 significant digits, so that 1,000,000 Sm3/yr is exactly
+    9792.5 MWh/yr rather than 9792.499999999998 (declared data carry far fewer digits).
+    """
+    if not math.isfinite(value):
+        raise UnitError("the quantity is not a finite number")
+    conversion = unit_conversion(unit, kind)
+    return NormalisedQuantity(
+        value=float(f"{value * conversion.factor:.12g}"), unit=conversion.canonical
+    )

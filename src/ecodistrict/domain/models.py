@@ -144,7 +144,7 @@ class Company(_Strict):
     def _ateco_exists(cls, value: Any) -> Any:
         if not isinstance(value, str):
             raise ValueError(
-                f"write the ATECO code as text in quotes, e.g. \"23.31\" (got {value!r}: as a "
+                f'write the ATECO code as text in quotes, e.g. "23.31" (got {value!r}: as a '
                 "bare number a final zero is lost)"
             )
         check = check_activity_code(value)
@@ -189,7 +189,7 @@ class DistrictFile(_Strict):
 
     @model_validator(mode="after")
     def _district_rules(self) -> DistrictFile:
-        problems = district_problems(self.model_dump(mode="json"))
+        problems = district_problems(self.model_dump(mode="json"), flow_rules=False)
         if problems:
             raise RuleViolation(problems)
         return self

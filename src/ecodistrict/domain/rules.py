@@ -68,9 +68,10 @@ def flow_problems(company: str, flow_label: str, flow: Mapping[str, Any]) -> lis
 
     if kind in ("energy", "service") and flow.get("ewc") is not None:
         add("ewc", f"an EWC code applies to material or water flows, not to {kind}", "ewc_kind")
-    if (
-        kind in ("energy", "service")
-        and flow.get("legal_status") in ("waste", "by-product", "end-of-waste")
+    if kind in ("energy", "service") and flow.get("legal_status") in (
+        "waste",
+        "by-product",
+        "end-of-waste",
     ):
         add(
             "legal_status",
@@ -88,11 +89,16 @@ def flow_problems(company: str, flow_label: str, flow: Mapping[str, Any]) -> lis
         add("temperature_c", "a temperature applies to energy or water flows", "temperature_kind")
 
     unit, quantity = flow.get("unit"), _number(flow.get("quantity"))
-    if isinstance(unit, str) and isinstance(kind, str) and kind in (
-        "material",
-        "energy",
-        "water",
-        "service",
+    if (
+        isinstance(unit, str)
+        and isinstance(kind, str)
+        and kind
+        in (
+            "material",
+            "energy",
+            "water",
+            "service",
+        )
     ):
         try:
             normalised = normalise_quantity(quantity if quantity is not None else 0.0, unit, kind)
@@ -111,8 +117,12 @@ def flow_problems(company: str, flow_label: str, flow: Mapping[str, Any]) -> lis
     return problems
 
 
-def district_problems(data: Any) -> list[Problem]:
-    """Rules across the file: duplicate ids, per-flow rules, and `supplied_by` references."""
+def district_problems(data: Any, *, flow_rules: bool = True) -> list[Problem]:
+    """Rules across the file: duplicate ids, per-flow rules, and `supplied_by` references.
+
+    `flow_rules=False` skips the per-flow rules, for callers whose flows were already checked
+    (the model validator of DistrictFile: each Flow model checked itself).
+    """
     if not isinstance(data, Mapping):
         return []
     companies = data.get("companies")
@@ -150,10 +160,11 @@ def district_problems(data: Any) -> list[Problem]:
                     )
                 )
         for flow, flow_label in zip(flows, flow_labels, strict=True):
-            if isinstance(flow, Mapping):
+            if flow_rules and isinstance(flow, Mapping):
                 problems.extend(flow_problems(label, flow_label, flow))
         flows_by_company.setdefault(
-            label, {fl: f for f, fl in zip(flows, flow_labels, strict=True) if isinstance(f, Mapping)}
+            label,
+            {fl: f for f, fl in zip(flows, flow_labels, strict=True) if isinstance(f, Mapping)},
         )
 
     problems.extend(_reference_problems(companies, labels, flows_by_company))
@@ -179,11 +190,11 @@ def _reference_problems(
                 continue
             flow_label = item_label(flow, j)
 
-            def add(message: str, code: str, flow_label: str = flow_label) -> None:
+            def add(
+                message: str, code: str, label: str = label, flow_label: str = flow_label
+            ) -> None:
                 problems.append(
-                    Problem(
-                        message, company=label, flow=flow_label, field="supplied_by", code=code
-                    )
+                    Problem(message, company=label, flow=flow_label, field="supplied_by", code=code)
                 )
 
             supplier, supplier_flow = ref.get("company"), ref.get("flow")
@@ -239,17 +250,17 @@ def _reference_problems(
                     )
     for (supplier, supplier_flow), total in taken.items():
         source_qty = normalised_quantity(flows_by_company[supplier][supplier_flow])
-        if source_qty is not None and len(takers[(supplier, supplier_flow)]) > 1:
-            if total > source_qty * (1 + 1e-9):
-                names = ", ".join(f"{c}/{f}" for c, f in takers[(supplier, supplier_flow)])
-                problems.append(
-                    Problem(
-                        f"receivers ({names}) take {total:g} in all, more than the {source_qty:g} "
-                        "this output declares",
-                        company=supplier,
-                        flow=supplier_flow,
-                        field="quantity",
-                        code="supply_exceeded",
-                    )
+        shared = len(takers[(supplier, supplier_flow)]) > 1
+        if source_qty is not None and shared and total > source_qty * (1 + 1e-9):
+            names = ", ".join(f"{c}/{f}" for c, f in takers[(supplier, supplier_flow)])
+            problems.append(
+                Problem(
+                    f"receivers ({names}) take {total:g} in all, more than the {source_qty:g} "
+                    "this output declares",
+                    company=supplier,
+                    flow=supplier_flow,
+                    field="quantity",
+                    code="supply_exceeded",
                 )
+            )
     return problems

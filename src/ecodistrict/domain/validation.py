@@ -103,10 +103,7 @@ def _message(error: ErrorDetails) -> str:
         expected = "a whole number" if kind.startswith("int") else "a number"
         return f"must be {expected} (got {_shown(value)})"
     if kind == "string_pattern_mismatch":
-        return (
-            "must use only lower-case letters, digits, '-', '_' and '.' "
-            f"(got {_shown(value)})"
-        )
+        return f"must use only lower-case letters, digits, '-', '_' and '.' (got {_shown(value)})"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":

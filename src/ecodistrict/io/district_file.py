@@ -25,18 +25,17 @@ FileFormat = Literal["json", "yaml"]
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-class _StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader without aliases and without duplicate mapping keys."""
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed in a district file", event.start_mark
-            )
-        return super().compose_node(parent, index)
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+class _StrictSafeLoader(_BaseLoader):  # type: ignore[misc]
+    """Safe loader without aliases and without duplicate mapping keys."""
+
+    def construct_document(self, node: Any) -> Any:
+        _refuse_aliases(node)
+        return super().construct_document(node)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -48,6 +47,24 @@ class _StrictSafeLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+def _refuse_aliases(root: Any) -> None:
+    """An alias makes the composer reuse a node object: find any node reached twice."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in a district file", node.start_mark
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 @dataclass
@@ -83,7 +100,7 @@ def parse_district_text(text: str, fmt: FileFormat) -> Any:
             )
             raise DistrictFileError([problem]) from None
     try:
-        return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - strict *safe* loader
+        return yaml.load(text, Loader=_StrictSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "syntax error"
@@ -113,7 +130,9 @@ def read_source(source: str | Path) -> tuple[str, str]:
         except IsADirectoryError:
             raise DistrictFileError([Problem(f"{path} is a directory", code="io")]) from None
         except OSError as exc:
-            raise DistrictFileError([Problem(f"cannot read {path}: {exc.strerror}", code="io")]) from None
+            raise DistrictFileError(
+                [Problem(f"cannot read {path}: {exc.strerror}", code="io")]
+            ) from None
         name = str(path)
     return decode_bytes(data), name
 
