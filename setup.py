@@ -1,4 +1,4 @@
-"""Package layout: the library from src/ecodistrict, the Django project from web/ as ecodistrict_web.
+"""Package layout: the library from src/ecodistrict, the Django project web/ as ecodistrict_web.
 
 The web half lives in web/ (as ARCHITECTURE.md asks) but installs under an unambiguous import
 name, so `pip install .` ships both halves and `ecodistrict serve` works from the wheel.

@@ -178,6 +178,29 @@ def import_file(source: str, replace: bool) -> int:
 
 
 _WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
+MAX_REQUEST_BODY_BYTES = 12 * 1024 * 1024
+
+
+def waitress_options(host: str, port: int) -> dict[str, object]:
+    """waitress settings; behind a reverse proxy (ECODISTRICT_BEHIND_PROXY=1) the client address
+    and scheme come from the proxy's X-Forwarded-For/-Proto, so that login throttling counts
+    per real client. ECODISTRICT_TRUSTED_PROXY names the proxy's address (default 127.0.0.1)."""
+    options: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "threads": 8,
+        "ident": "ecodistrict",
+        # The largest legitimate request is a 10 MB district file; refuse bigger bodies before
+        # Django reads them (waitress's default is 1 GB).
+        "max_request_body_size": MAX_REQUEST_BODY_BYTES,
+    }
+    if os.environ.get("ECODISTRICT_BEHIND_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}:
+        options.update(
+            trusted_proxy=os.environ.get("ECODISTRICT_TRUSTED_PROXY", "127.0.0.1"),
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"},
+            clear_untrusted_proxy_headers=True,
+        )
+    return options
 
 
 def serve(host: str, port: int, demo: bool) -> int:
@@ -214,7 +237,7 @@ def serve(host: str, port: int, demo: bool) -> int:
     sys.stdout.write("Press Ctrl+C to stop.\n")
     sys.stdout.flush()
     try:
-        waitress_serve(application, host=host, port=port, threads=8, ident="ecodistrict")
+        waitress_serve(application, **waitress_options(host, port))
     except KeyboardInterrupt:
         pass
     except OSError as exc:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-SMALL_DISTRICT = Path(__file__).resolve().parent / "companies" / "tests" / "data" / "small-district.yaml"
+SMALL_DISTRICT = (
+    Path(__file__).resolve().parent / "companies" / "tests" / "data" / "small-district.yaml"
+)
 
 PASSWORD = "correct-horse-battery-9"
 

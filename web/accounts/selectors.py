@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from ecodistrict_web.accounts.models import User
 
 
@@ -17,5 +19,5 @@ def role_label(user: Any) -> str:
     if not getattr(user, "is_authenticated", False):
         return ""
     if user.is_superuser and user.role != "staff":
-        return str(User._meta.get_field("role").verbose_name)
+        return str(_("Administrator"))
     return str(user.get_role_display())

@@ -232,7 +232,9 @@ class Flow(models.Model):
         verbose_name_plural = _("flows")
         ordering = ["company", "direction", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "slug"], name="unique_flow_slug_per_company"),
+            models.UniqueConstraint(
+                fields=["company", "slug"], name="unique_flow_slug_per_company"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -62,8 +62,8 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
         if not replace:
             raise DistrictExistsError(
                 _(
-                    "a district named '%(name)s' is already stored; import with replace to "
-                    "replace it"
+                    "a district named '%(name)s' is already stored; to replace it, import with "
+                    "--replace (command line) or tick 'replace' (import page)"
                 )
                 % {"name": district_name}
             )

@@ -74,8 +74,8 @@ if PRODUCTION:
     if not SECRET_KEY:
         raise ImproperlyConfigured(
             "ECODISTRICT_ENV=production needs ECODISTRICT_SECRET_KEY: set it to a long random "
-            "string (e.g. the output of: python -c \"import secrets; "
-            "print(secrets.token_urlsafe(50))\")."
+            'string (e.g. the output of: python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))").'
         )
     ALLOWED_HOSTS = _env_list("ECODISTRICT_ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:

@@ -16,8 +16,12 @@ from ecodistrict_web.accounts.permissions import (
 
 
 def user(role: str, **extra) -> User:
-    return User(username=f"{role}@x", role=role, is_active=extra.get("is_active", True),
-                is_superuser=extra.get("is_superuser", False))
+    return User(
+        username=f"{role}@x",
+        role=role,
+        is_active=extra.get("is_active", True),
+        is_superuser=extra.get("is_superuser", False),
+    )
 
 
 def test_role_values():
@@ -28,10 +32,14 @@ def test_role_values():
     ("role", "expected"),
     [
         ("staff", {"view": "all", "add": "all", "change": "all", "delete": "all", "import": "all"}),
-        ("facilitator", {"view": "all", "add": "none", "change": "none", "delete": "none",
-                         "import": "none"}),
-        ("firm", {"view": "own", "add": "none", "change": "own", "delete": "none",
-                  "import": "none"}),
+        (
+            "facilitator",
+            {"view": "all", "add": "none", "change": "none", "delete": "none", "import": "none"},
+        ),
+        (
+            "firm",
+            {"view": "own", "add": "none", "change": "own", "delete": "none", "import": "none"},
+        ),
     ],
 )
 def test_scope_table(role, expected):

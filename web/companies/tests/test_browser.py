@@ -52,13 +52,17 @@ def test_staff_signs_in_and_sees_the_demo_companies(live_server, page):
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "it"
     assert page.locator(".it-brand-title").inner_text() == "Comune di Formigine"
-    assert "Dati illustrativi – aziende fittizie" in page.locator(
-        "[data-testid=district-notice]"
-    ).inner_text()
+    assert (
+        "Dati illustrativi – aziende fittizie"
+        in page.locator("[data-testid=district-notice]").inner_text()
+    )
     # The vendored stylesheet is applied (Bootstrap Italia's header background).
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.it-header-slim-wrapper')).backgroundColor"
-    ) != "rgba(0, 0, 0, 0)"
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('.it-header-slim-wrapper')).backgroundColor"
+        )
+        != "rgba(0, 0, 0, 0)"
+    )
 
     page.get_by_role("link", name="Accedi").first.click()
     page.get_by_label("Nome utente (e-mail)").fill("staff@demo.ecodistrict")

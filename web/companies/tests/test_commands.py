@@ -50,8 +50,8 @@ def test_import_file_refuses_a_second_import_unless_replace(capsys):
     assert commands.import_file(str(SMALL_DISTRICT), replace=False) == 1
     _out, err = capsys.readouterr()
     assert err == (
-        f"{SMALL_DISTRICT}: a district named 'Test district (web)' is already stored; import "
-        "with replace to replace it\n"
+        f"{SMALL_DISTRICT}: a district named 'Test district (web)' is already stored; to "
+        "replace it, import with --replace (command line) or tick 'replace' (import page)\n"
         f"{SMALL_DISTRICT}: 1 problem(s) found; nothing stored\n"
     )
     assert commands.import_file(str(SMALL_DISTRICT), replace=True) == 0

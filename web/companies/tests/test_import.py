@@ -33,7 +33,10 @@ def test_import_of_a_good_file(small_district_text):
     district = District.objects.get()
     assert district == result.district
     assert (district.name, district.center_lat, district.center_lon, district.radius_km) == (
-        "Test district (web)", 44.5739, 10.8478, 30.0
+        "Test district (web)",
+        44.5739,
+        10.8478,
+        30.0,
     )
     assert district.notice == (
         "Dati illustrativi – aziende fittizie. Illustrative data – fictitious companies."
@@ -42,16 +45,25 @@ def test_import_of_a_good_file(small_district_text):
 
     alfa = Company.objects.get(slug="ceramica-alfa")
     assert (alfa.name, alfa.ateco, alfa.employees, alfa.revenue_eur) == (
-        "Ceramica Alfa S.p.A.", "23.31", 120, 32000000.0
+        "Ceramica Alfa S.p.A.",
+        "23.31",
+        120,
+        32000000.0,
     )
-    assert alfa.ateco_title == "Fabbricazione di piastrelle in ceramica per pavimenti e rivestimenti"
+    assert (
+        alfa.ateco_title == "Fabbricazione di piastrelle in ceramica per pavimenti e rivestimenti"
+    )
     site = Site.objects.get(company=alfa)
     assert (site.lat, site.lon, site.is_primary) == (44.5822, 10.8233, True)
     assert Company.objects.get(slug="serrature-gamma").employees is None
 
     gas = Flow.objects.get(company=alfa, slug="natural-gas")
     assert (gas.direction, gas.kind, gas.quantity, gas.unit, gas.unit_normalised) == (
-        "in", "energy", 1000.0, "Sm3/yr", "MWh/yr"
+        "in",
+        "energy",
+        1000.0,
+        "Sm3/yr",
+        "MWh/yr",
     )
     assert gas.quantity_normalised == pytest.approx(9.7925, abs=1e-9)  # 35.253 GJ / 3.6
 
@@ -62,7 +74,9 @@ def test_import_of_a_good_file(small_district_text):
     assert (heat.temperature_c, heat.available) == (180.0, "continuous")
     clays = Flow.objects.get(company=alfa, slug="clays")
     assert (clays.origin, clays.source_distance_km, clays.quantity_normalised) == (
-        "virgin", 450.0, 56000.0
+        "virgin",
+        450.0,
+        56000.0,
     )
 
     links = sorted(
@@ -77,7 +91,8 @@ def test_import_of_a_good_file(small_district_text):
 
 def test_one_bad_flow_stores_nothing(small_district_text):
     bad = small_district_text.replace(
-        "        quantity: 12000\n        unit: m3/yr", "        quantity: 12000\n        unit: t/yr"
+        "        quantity: 12000\n        unit: m3/yr",
+        "        quantity: 12000\n        unit: t/yr",
     )
     assert bad != small_district_text
     before = counts()
@@ -119,8 +134,8 @@ def test_reimport_without_replace_is_refused(district, small_district_text):
     result = import_district(changed, "again.yaml", replace=False)
     assert not result.ok
     assert result.problems == [
-        "un distretto di nome 'Test district (web)' è già presente; importare con la "
-        "sostituzione per sostituirlo"
+        "un distretto di nome 'Test district (web)' è già presente; per sostituirlo, importare "
+        "con --replace (riga di comando) o spuntare 'sostituisci' (pagina di importazione)"
     ]
     assert counts() == before == (1, 3, 3, 10, 2)
     assert Company.objects.filter(name="Ceramica Alfa S.p.A.").count() == 1
@@ -142,7 +157,8 @@ def test_replace_swaps_the_district_and_keeps_memberships(district, small_distri
     assert new.pk != old_pk
     assert new.source_name == "replaced.yaml"
     assert list(Company.objects.values_list("name", flat=True)) == [
-        "Ceramica Alfa Nuova", "Ceramica Beta S.r.l."
+        "Ceramica Alfa Nuova",
+        "Ceramica Beta S.r.l.",
     ]
     assert list(Membership.objects.filter(user=member).values_list("company__slug", flat=True)) == [
         "ceramica-alfa"

@@ -43,8 +43,15 @@ def test_slugs_are_unique_per_district_and_per_company():
     Company.objects.create(district=two, slug="alfa", name="Alfa bis", ateco="23.31")
     with pytest.raises(IntegrityError), transaction.atomic():
         Company.objects.create(district=one, slug="alfa", name="Alfa ter", ateco="23.31")
-    flow = {"direction": "in", "kind": "material", "description": "x", "quantity": 1,
-            "unit": "t/yr", "quantity_normalised": 1, "unit_normalised": "t/yr"}
+    flow = {
+        "direction": "in",
+        "kind": "material",
+        "description": "x",
+        "quantity": 1,
+        "unit": "t/yr",
+        "quantity_normalised": 1,
+        "unit_normalised": "t/yr",
+    }
     Flow.objects.create(company=alfa, slug="clays", **flow)
     with pytest.raises(IntegrityError), transaction.atomic():
         Flow.objects.create(company=alfa, slug="clays", **flow)

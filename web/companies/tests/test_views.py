@@ -19,8 +19,12 @@ def company_names(html: str) -> list[str]:
 
 
 def counts() -> tuple[int, int, int, int]:
-    return (District.objects.count(), Company.objects.count(), Site.objects.count(),
-            Flow.objects.count())
+    return (
+        District.objects.count(),
+        Company.objects.count(),
+        Site.objects.count(),
+        Flow.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("url", ["/companies/", "/companies/1/", "/companies/import/"])
@@ -57,9 +61,7 @@ def test_firm_member_sees_only_their_company(client_for, firm_user, district):
     assert response.status_code == 200
 
 
-def test_firm_member_gets_404_for_another_firm_and_nothing_changes(
-    client_for, firm_user, district
-):
+def test_firm_member_gets_404_for_another_firm_and_nothing_changes(client_for, firm_user, district):
     before = counts()
     beta = Company.objects.get(slug="ceramica-beta")
     client = client_for(firm_user)
@@ -98,7 +100,9 @@ def test_company_page_in_english_uses_the_english_ewc_text(client_for, staff_use
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     alfa = Company.objects.get(slug="ceramica-alfa")
     html = client.get(f"/companies/{alfa.pk}/").content.decode()
-    assert "waste ceramics, bricks, tiles and construction products (after thermal processing)" in html
+    assert (
+        "waste ceramics, bricks, tiles and construction products (after thermal processing)" in html
+    )
     assert "56,000 t/yr" in html
     assert "Yearly inputs" in html
 
@@ -170,7 +174,11 @@ def test_upload_lists_every_problem_and_stores_nothing(client_for, staff_user, s
     ("name", "content", "message"),
     [
         ("district.txt", b"format: ecodistrict/1", "Il file deve terminare in .yaml, .yml o .json"),
-        ("district.yaml", b"name: caf\xe8", "Il file non è testo UTF-8 (il byte 9 non è leggibile)."),
+        (
+            "district.yaml",
+            b"name: caf\xe8",
+            "Il file non è testo UTF-8 (il byte 9 non è leggibile).",
+        ),
         ("district.yaml", b"#" * (10 * 1024 * 1024 + 1), "Il file supera i 10 MB."),
     ],
 )
@@ -208,6 +216,17 @@ def test_admin_is_for_staff(client_for, staff_user, district):
         assert client.get(f"/admin/accounts/{model}/").status_code == 200, model
     html = client.get("/admin/companies/district/").content.decode()
     assert 'href="/companies/import/"' in html
+    alfa = Company.objects.get(slug="ceramica-alfa")
+    gas = Flow.objects.get(slug="natural-gas")
+    for url in (
+        f"/admin/companies/district/{district.pk}/change/",
+        f"/admin/companies/company/{alfa.pk}/change/",
+        f"/admin/companies/flow/{gas.pk}/change/",
+        "/admin/companies/flow/add/",
+        f"/admin/accounts/user/{staff_user.pk}/change/",
+        "/admin/accounts/user/add/",
+    ):
+        assert client.get(url).status_code == 200, url
 
 
 @pytest.mark.parametrize("role", ["firm", "facilitator"])
@@ -219,10 +238,26 @@ def test_admin_is_closed_to_other_roles(client_for, make_user, district, role):
 
 
 def test_admin_edit_of_a_flow_recomputes_the_normalised_quantity(client_for, staff_user, district):
-    from ecodistrict_web.companies.services import save_flow
-
     gas = Flow.objects.get(slug="natural-gas")
-    gas.quantity = 2000
-    save_flow(gas)
+    form = {
+        "company": gas.company_id,
+        "slug": gas.slug,
+        "direction": "in",
+        "kind": "energy",
+        "description": gas.description,
+        "quantity": "2000",
+        "unit": "Sm3/yr",
+        "origin": "virgin",
+    }
+    client = client_for(staff_user)
+    response = client.post(f"/admin/companies/flow/{gas.pk}/change/", form)
+    assert response.status_code == 302
     gas.refresh_from_db()
+    assert (gas.quantity, gas.unit_normalised) == (2000.0, "MWh/yr")
     assert gas.quantity_normalised == pytest.approx(19.585, abs=1e-9)
+    # A unit of the wrong dimension is refused with the library's message.
+    response = client.post(f"/admin/companies/flow/{gas.pk}/change/", form | {"unit": "t/yr"})
+    assert response.status_code == 200
+    assert "is the wrong dimension for an energy flow" in response.content.decode()
+    gas.refresh_from_db()
+    assert gas.unit == "Sm3/yr"

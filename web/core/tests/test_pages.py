@@ -16,7 +16,10 @@ def test_home_is_italian_by_default_with_layout(client):
     assert '<html lang="it">' in html
     assert "Comune di Formigine" in html
     assert "Smart Eco District – circolarità territoriale" in html
-    assert '<a class="visually-hidden-focusable" href="#main-content">Vai al contenuto principale</a>' in html
+    assert (
+        '<a class="visually-hidden-focusable" href="#main-content">Vai al contenuto principale</a>'
+        in html
+    )
     assert 'id="main-content"' in html
     assert "Accedi" in html
     assert reverse("set_language") == "/i18n/setlang/"

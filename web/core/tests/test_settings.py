@@ -56,8 +56,7 @@ def test_production_settings_values(tmp_path):
     result = run(["-c", code], env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "False True True True 31536000 True DENY ['ecodistrict.example.org'] "
-        "Argon2PasswordHasher"
+        "False True True True 31536000 True DENY ['ecodistrict.example.org'] Argon2PasswordHasher"
     )
 
 
