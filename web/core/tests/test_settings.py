@@ -18,7 +18,9 @@ def run(args: list[str], env_extra: dict[str, str], cwd: Path) -> subprocess.Com
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("ECODISTRICT_") and key not in ("DATABASE_URL",)
+        # DJANGO_ALLOW_ASYNC_UNSAFE is a test-only switch (browser test) that check --deploy flags.
+        if not key.startswith("ECODISTRICT_")
+        and key not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(env_extra)
     return subprocess.run(
