@@ -137,6 +137,57 @@ def flows(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
     _stdout().print(table)
 
 
+@app.command()
+def indicators(
+    file: FileArg,
+    output: FormatOpt = OutputFormat.table,
+    indicator_set: Annotated[
+        str,
+        typer.Option("--set", help="Indicator set: a shipped name or a YAML file path."),
+    ] = "formigine-2026",
+) -> None:
+    """Indicators of every company and of the district."""
+    from ecodistrict.indicators import IndicatorSetError, compute_indicators, load_indicator_set
+
+    report = _load_or_exit(file)
+    assert report.district is not None
+    try:
+        chosen = load_indicator_set(indicator_set)
+    except IndicatorSetError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"{indicator_set}: {problem}\n")
+        raise typer.Exit(EXIT_INVALID) from None
+    results = compute_indicators(report.district, chosen)
+    if output is OutputFormat.json:
+        print(json.dumps(results.to_document(), ensure_ascii=False, indent=2))
+        return
+    console = _stdout()
+    company_keys = chosen.keys("company")
+    for dimension in ("circular_performance", "territorial_integration", "industrial_symbiosis"):
+        keys = [k for k in company_keys if chosen.definition(k).dimension == dimension]
+        if not keys:
+            continue
+        table = Table(
+            "company",
+            *(f"{k}\n[{chosen.definition(k).unit}]" for k in keys),
+            title=f"{chosen.label} — {dimension.replace('_', ' ')}",
+        )
+        for company_id, values in results.companies.items():
+            table.add_row(company_id, *(_shown(values[k].value) for k in keys))
+        console.print(table)
+    district_table = Table("district indicator", "value", "unit", "note", title=chosen.label)
+    for key, value in results.district.items():
+        definition = chosen.definition(key)
+        district_table.add_row(key, _shown(value.value), definition.unit, value.reason or "")
+    console.print(district_table)
+
+
+def _shown(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"
+
+
 @app.command("demo-file")
 def demo_file() -> None:
     """Print the embedded demo district file (illustrative data, fictitious companies)."""

@@ -8,6 +8,7 @@ from ecodistrict.domain.models import (
     Flow,
     FlowRef,
     GeoPoint,
+    MciInputs,
     district_json_schema,
 )
 from ecodistrict.domain.problems import DistrictFileError, Problem, RuleViolation
@@ -22,6 +23,7 @@ __all__ = [
     "Flow",
     "FlowRef",
     "GeoPoint",
+    "MciInputs",
     "Problem",
     "RuleViolation",
     "district_json_schema",

@@ -70,6 +70,56 @@ class FlowRef(_Strict):
     flow: Identifier
 
 
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class MciInputs(_Strict):
+    """Material Circularity Indicator inputs of a product (EMF/Granta 2015, 2019 terms).
+
+    Fractions are of the product's mass; the mass M is the flow's quantity. Efficiencies are
+    needed only when the matching recycled fraction is above zero. Lifetimes and intensities of
+    use are optional; without them the utility X is taken as 1 (industry average).
+    """
+
+    feedstock_recycled: Fraction = Field(default=0, description="F_R: recycled feedstock.")
+    feedstock_reused: Fraction = Field(default=0, description="F_U: reused components.")
+    feedstock_sustained_bio: Fraction = Field(
+        default=0, description="F_S: biological feedstock from sustained production."
+    )
+    collected_recycling: Fraction = Field(default=0, description="C_R: collected for recycling.")
+    collected_reuse: Fraction = Field(default=0, description="C_U: going to component reuse.")
+    composted: Fraction = Field(default=0, description="C_C: composted (biological).")
+    energy_recovered: Fraction = Field(
+        default=0, description="C_E: to eligible energy recovery (biological)."
+    )
+    recycling_efficiency_eol: float | None = Field(
+        default=None, gt=0, le=1, description="E_C: efficiency of end-of-life recycling."
+    )
+    recycling_efficiency_feedstock: float | None = Field(
+        default=None, gt=0, le=1, description="E_F: efficiency of producing recycled feedstock."
+    )
+    lifetime_years: float | None = Field(default=None, gt=0, description="L.")
+    lifetime_avg_years: float | None = Field(default=None, gt=0, description="L_av.")
+    use_intensity: float | None = Field(default=None, gt=0, description="U.")
+    use_intensity_avg: float | None = Field(default=None, gt=0, description="U_av.")
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> MciInputs:
+        feedstock = self.feedstock_recycled + self.feedstock_reused + self.feedstock_sustained_bio
+        if feedstock > 1 + 1e-9:
+            raise ValueError(f"feedstock fractions add up to {feedstock:g}, more than 1")
+        end = (
+            self.collected_recycling + self.collected_reuse + self.composted + self.energy_recovered
+        )
+        if end > 1 + 1e-9:
+            raise ValueError(f"end-of-use fractions add up to {end:g}, more than 1")
+        if (self.lifetime_years is None) != (self.lifetime_avg_years is None):
+            raise ValueError("give lifetime_years and lifetime_avg_years together")
+        if (self.use_intensity is None) != (self.use_intensity_avg is None):
+            raise ValueError("give use_intensity and use_intensity_avg together")
+        return self
+
+
 class Flow(_Strict):
     """One yearly flow in or out of a company."""
 
@@ -99,6 +149,10 @@ class Flow(_Strict):
     )
     supplied_by: FlowRef | None = Field(
         default=None, description="Inputs only: an exchange in place with another firm's output."
+    )
+    mci: MciInputs | None = Field(
+        default=None,
+        description="Material outputs with legal_status product only: inputs of its MCI.",
     )
 
     @field_validator("ewc", mode="before")

@@ -85,6 +85,14 @@ def flow_problems(company: str, flow_label: str, flow: Mapping[str, Any]) -> lis
         and flow.get("ewc") in (None, "")
     ):
         add("ewc", "a waste output must carry its EWC code (codice EER)", "ewc_required")
+    if flow.get("mci") is not None and (
+        direction != "out" or kind != "material" or flow.get("legal_status") != "product"
+    ):
+        add(
+            "mci",
+            "MCI inputs apply to a product: an output of kind material with legal_status product",
+            "mci_not_product",
+        )
     if kind in ("material", "service") and flow.get("temperature_c") is not None:
         add("temperature_c", "a temperature applies to energy or water flows", "temperature_kind")
 
