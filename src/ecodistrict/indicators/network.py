@@ -26,14 +26,16 @@ from ecodistrict.indicators.values import IndicatorValue
 
 def spectral_radius(links: Iterable[tuple[str, str]]) -> float:
     """Largest absolute eigenvalue of the binary adjacency matrix of the links."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_edges_from((a, b) for a, b in links if a != b)
     radius = 0.0
     for component in nx.strongly_connected_components(graph):
         if len(component) < 2:
             continue
-        nodes = sorted(component)
-        matrix = nx.to_numpy_array(graph, nodelist=nodes, weight=None)
+        position = {node: i for i, node in enumerate(sorted(component))}
+        matrix = np.zeros((len(position), len(position)))
+        for a, b in graph.subgraph(component).edges():
+            matrix[position[a], position[b]] = 1.0
         radius = max(radius, float(np.max(np.abs(np.linalg.eigvals(matrix)))))
     return radius
 
