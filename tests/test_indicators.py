@@ -258,9 +258,13 @@ def test_a_set_may_leave_out_optional_indicators():
          "indicator 'circular_inflow_percent' has no calculator in this release"),
         (("key: circular_inflow_pct", "key: circular_inflow_percent"),
          "indicator 'circular_inflow_pct' is required by the public contract"),
-        (("  - key: connectance\n    name_it: Connettanza\n    name_en: Connectance\n    level: district",
-          "  - key: connectance\n    name_it: Connettanza\n    name_en: Connectance\n    level: company"),
-         "indicator 'connectance' is computed at district level, not company"),
+        (
+            (
+                "    name_en: Connectance\n    level: district",
+                "    name_en: Connectance\n    level: company",
+            ),
+            "indicator 'connectance' is computed at district level, not company",
+        ),
         (("direction: lower", "direction: down"), "indicators.5.direction"),
     ],
 )
