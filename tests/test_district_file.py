@@ -406,3 +406,46 @@ def test_receivers_together_cannot_take_more_than_one_output(small_data):
         "receivers (ceramica-beta/recycled-scrap, ceramica-beta/more-scrap) take 600 in all, "
         "more than the 560 this output declares"
     )
+
+
+# --- MCI inputs on a product -------------------------------------------------------------------
+
+
+def _product(**mci: float) -> dict[str, Any]:
+    return {
+        "id": "tiles",
+        "direction": "out",
+        "kind": "material",
+        "description": "Piastrelle",
+        "legal_status": "product",
+        "quantity": 800,
+        "unit": "t/yr",
+        "mci": mci,
+    }
+
+
+def test_mci_inputs_on_a_product_are_accepted(small_data):
+    small_data["companies"][0]["flows"].append(
+        _product(feedstock_recycled=0.1, recycling_efficiency_feedstock=0.5)
+    )
+    district, problems = validate_district_data(small_data)
+    assert problems == [] and district is not None
+    mci = district.companies[0].flows[-1].mci
+    assert mci is not None and mci.feedstock_recycled == 0.1
+
+
+def test_mci_fractions_must_add_up_to_at_most_one(small_data):
+    small_data["companies"][0]["flows"].append(
+        _product(feedstock_recycled=0.7, feedstock_reused=0.5)
+    )
+    [problem] = problems_of(small_data)
+    assert (problem.company, problem.flow, problem.field) == ("ceramica-alfa", "tiles", "mci")
+    assert problem.message == "feedstock fractions add up to 1.2, more than 1"
+
+
+def test_mci_inputs_only_on_a_product(small_data):
+    flow(small_data, 0, 0)["mci"] = {"feedstock_recycled": 0.1}
+    [problem] = problems_of(small_data)
+    assert problem.message == (
+        "MCI inputs apply to a product: an output of kind material with legal_status product"
+    )
