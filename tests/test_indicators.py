@@ -314,3 +314,17 @@ def test_cli_indicators_with_a_set_file(tmp_path):
     refused = CliRunner().invoke(app, ["indicators", str(HANDWORKED), "--set", str(broken)])
     assert refused.exit_code == 1
     assert "version: Field required" in refused.stderr
+
+
+def test_cli_position_is_registered_on_the_main_app():
+    demo = Path(__file__).parents[1] / "src/ecodistrict/data/demo/formigine-demo.yaml"
+    result = CliRunner().invoke(
+        app, ["position", str(demo), "--company", "gres-lunaverde", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["format"] == "ecodistrict/position/1"
+    assert document["company"] == "gres-lunaverde"
+    unknown = CliRunner().invoke(app, ["position", str(demo), "--company", "nobody"])
+    assert unknown.exit_code == 1
+    assert "nobody" in unknown.stderr

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from ecodistrict import __version__
 from ecodistrict.cli_codes import codes_app
+from ecodistrict.cli_position import position
 from ecodistrict.domain.models import district_json_schema
 from ecodistrict.io.district_file import ValidationReport, validate_district_file
 from ecodistrict.units import normalise_quantity
@@ -42,6 +43,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(codes_app, name="codes", help="Code lists: EWC/EER wastes, ATECO, R/D operations.")
+app.command("position")(position)
 
 FileArg = Annotated[str, typer.Argument(help="District file (JSON or YAML); '-' reads stdin.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table or json")]
