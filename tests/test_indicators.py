@@ -328,3 +328,15 @@ def test_cli_position_is_registered_on_the_main_app():
     unknown = CliRunner().invoke(app, ["position", str(demo), "--company", "nobody"])
     assert unknown.exit_code == 1
     assert "nobody" in unknown.stderr
+
+
+def test_an_unvalidated_flow_of_the_wrong_dimension_is_left_out_with_a_reason():
+    district = load_district_file(HANDWORKED)
+    # Batch jobs may build models without validation; the calculators must not crash on them.
+    sand = district.company("tiles-a").flows[1]
+    broken = sand.model_copy(update={"unit": "MWh/yr"})
+    district.company("tiles-a").flows[1] = broken
+    results = compute_indicators(district)
+    circular = results.companies["tiles-a"]["circular_inflow_pct"]
+    assert circular.value == pytest.approx(100 * 100 / 900)  # sand's 100 t left out
+    assert circular.reason == "flow 'sand' left out: unit 'MWh/yr' does not fit a material flow"

@@ -48,6 +48,8 @@ def district_flow_balance(district: DistrictFile) -> dict[str, CycleBalance]:
                 if flow.kind != kind:
                     continue
                 quantity = canonical_quantity(flow)
+                if quantity is None:
+                    continue  # a unit that does not fit the kind: reported by the indicators
                 if flow.direction == "in":
                     supplier = (
                         flows.get((flow.supplied_by.company, flow.supplied_by.flow))

@@ -16,7 +16,7 @@ from ecodistrict.geo import great_circle_km
 from ecodistrict.indicators.mci import MciInputError, material_circularity_indicator
 from ecodistrict.indicators.network import exchange_network_metrics
 from ecodistrict.indicators.values import IndicatorValue
-from ecodistrict.units import unit_conversion
+from ecodistrict.units import UnitError, unit_conversion
 
 CIRCULAR_ORIGINS = frozenset({"recycled", "reused", "by-product", "renewable"})
 SECONDARY_ORIGINS = frozenset({"recycled", "reused", "by-product"})  # CMU: no virgin renewables
@@ -59,9 +59,16 @@ DISTRICT_KEYS: tuple[str, ...] = (
 )
 
 
-def canonical_quantity(flow: Flow) -> float:
-    """The flow's quantity in its kind's canonical unit (t/yr, MWh/yr, m3/yr, ...)."""
-    return flow.quantity * unit_conversion(flow.unit, flow.kind).factor
+def canonical_quantity(flow: Flow) -> float | None:
+    """The flow's quantity in its kind's canonical unit (t/yr, MWh/yr, m3/yr, ...).
+
+    None when the unit does not fit the kind. Validation refuses such flows, but the calculators
+    also accept models built without validation (batch jobs), and must not crash on them.
+    """
+    try:
+        return flow.quantity * unit_conversion(flow.unit, flow.kind).factor
+    except (UnitError, ValueError):
+        return None
 
 
 @dataclass
@@ -87,6 +94,8 @@ def build_exchange_index(district: DistrictFile) -> ExchangeIndex:
             if ref is None or flow.direction != "in":
                 continue
             quantity = canonical_quantity(flow)
+            if quantity is None:
+                continue
             key = (ref.company, ref.flow)
             index.received[key] += quantity
             index.links.add((ref.company, company.id))
@@ -133,10 +142,11 @@ class _Sums:
     mci_mass: float = 0.0
     mci_weighted: float = 0.0
     mci_notes: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
 
     def add(self, other: _Sums) -> None:
         for name in self.__dataclass_fields__:
-            if name != "mci_notes":
+            if name not in ("mci_notes", "left_out"):
                 setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -145,6 +155,11 @@ def _company_sums(company: Company, index: ExchangeIndex, radius_km: float) -> _
     hazard_cache: dict[str, bool] = {}
     for flow in company.flows:
         quantity = canonical_quantity(flow)
+        if quantity is None:
+            sums.left_out.append(
+                f"flow '{flow.id}' left out: unit '{flow.unit}' does not fit a {flow.kind} flow"
+            )
+            continue
         if flow.direction == "in":
             if flow.kind == "material":
                 sums.m_in += quantity
@@ -288,9 +303,7 @@ def company_indicators(
         )
     if company.revenue_eur is None:
         values["waste_t_per_meur"] = IndicatorValue(None, "revenue_eur not declared")
-        values["material_productivity_eur_per_t"] = IndicatorValue(
-            None, "revenue_eur not declared"
-        )
+        values["material_productivity_eur_per_t"] = IndicatorValue(None, "revenue_eur not declared")
     else:
         values["waste_t_per_meur"] = _ratio(
             sums.waste, company.revenue_eur / 1e6, "revenue_eur is 0"
@@ -321,6 +334,13 @@ def company_indicators(
             "; ".join(sums.mci_notes) or "no product output with MCI inputs (mci) declared",
         )
     values["symbiotic_links"] = IndicatorValue(float(partner_count))
+    if sums.left_out:
+        note = "; ".join(sums.left_out)
+        values = {
+            key: IndicatorValue(v.value, f"{v.reason}; {note}" if v.reason else note,
+                                v.numerator, v.denominator)
+            for key, v in values.items()
+        }  # fmt: skip
     return values
 
 
@@ -339,9 +359,7 @@ def compute_all(
     for company in district.companies:
         sums = _company_sums(company, index, radius)
         total.add(sums)
-        companies[company.id] = company_indicators(
-            company, sums, len(partners.get(company.id, ()))
-        )
+        companies[company.id] = company_indicators(company, sums, len(partners.get(company.id, ())))
     return companies, district_indicators(total, index, len(district.companies))
 
 
@@ -373,4 +391,3 @@ def district_indicators(
     }
     values.update(exchange_network_metrics(company_count, index.links))
     return values
-
