@@ -150,6 +150,18 @@ class Flow(_Strict):
     supplied_by: FlowRef | None = Field(
         default=None, description="Inputs only: an exchange in place with another firm's output."
     )
+    unit_price_eur: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e7,
+        description="Inputs only: price paid today, EUR per t, MWh, m3 or h (canonical unit).",
+    )
+    disposal_cost_eur: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e7,
+        description="Outputs only: cost paid today to dispose of it, EUR per t or m3.",
+    )
     mci: MciInputs | None = Field(
         default=None,
         description="Material outputs with legal_status product only: inputs of its MCI.",

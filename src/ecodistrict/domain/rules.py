@@ -16,8 +16,8 @@ from typing import Any
 from ecodistrict.domain.problems import Problem
 from ecodistrict.units import ABSURD_LIMIT, UnitError, normalise_quantity
 
-IN_ONLY = ("origin", "source_distance_km", "supplied_by")
-OUT_ONLY = ("legal_status", "destination")
+IN_ONLY = ("origin", "source_distance_km", "supplied_by", "unit_price_eur")
+OUT_ONLY = ("legal_status", "destination", "disposal_cost_eur")
 EWC_KINDS = ("material", "water")
 TEMPERATURE_KINDS = ("energy", "water")
 
