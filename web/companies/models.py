@@ -224,6 +224,29 @@ class Flow(models.Model):
         verbose_name=_("supplied by"),
         help_text=_("An exchange in place: the output of another firm that feeds this input."),
     )
+    unit_price_eur = models.FloatField(
+        _("unit price (EUR)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Inputs only: price paid today per t, MWh, m3 or h."),
+    )
+    disposal_cost_eur = models.FloatField(
+        _("disposal cost (EUR)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Outputs only: cost paid today to dispose of it, per t or m3."),
+    )
+    mci = models.JSONField(
+        _("MCI inputs"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Products only: the Material Circularity Indicator inputs of the district file "
+            "(fractions, efficiencies, lifetimes)."
+        ),
+    )
 
     objects = CompanyPartQuerySet.as_manager()
 

@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 
 from ecodistrict.codes.ewc import get_ewc
+from ecodistrict.domain.models import DistrictFile
 from ecodistrict_web.accounts.permissions import VIEW
+from ecodistrict_web.companies import mapping
 from ecodistrict_web.companies.models import Company, District, Flow, Site
 
 
@@ -120,3 +122,36 @@ def ewc_description(code: str, language: str) -> str:
         return ""
     entry = get_ewc(code)
     return entry.description(language) if entry is not None else ""
+
+
+def district_file_data(district: District) -> dict[str, Any]:
+    """The stored district as a district file (a plain dict, ``format: ecodistrict/1``).
+
+    Not a user-facing read: callers pass a district they reached through ``districts_for_user``
+    or a service. Companies and flows come in the order they were imported (the file's order);
+    the mapping is the import's, reversed (``companies/mapping.py``).
+    """
+    flows_by_company: dict[int, list[dict[str, Any]]] = {}
+    for flow in (
+        Flow.objects.filter(company__district=district)
+        .select_related("supplied_by__company")
+        .order_by("company_id", "pk")
+    ):
+        flows_by_company.setdefault(flow.company_id, []).append(mapping.flow_data(flow))
+    sites = {
+        site.company_id: site
+        for site in Site.objects.filter(company__district=district, is_primary=True)
+    }
+    companies = [
+        mapping.company_data(company, sites[company.pk], flows_by_company.get(company.pk, []))
+        for company in Company.objects.filter(district=district).order_by("pk")
+    ]
+    return mapping.district_data(district, companies)
+
+
+def district_file(district: District) -> DistrictFile:
+    """The stored district as a validated ``DistrictFile`` (what the library computes on).
+
+    Raises ``pydantic.ValidationError`` if rows edited by hand broke a rule of the format.
+    """
+    return DistrictFile.model_validate(district_file_data(district))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_fields
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,7 +15,9 @@ from ecodistrict.domain.models import DistrictFile
 from ecodistrict.io import validate_district_text
 from ecodistrict.units import NormalisedQuantity, normalise_quantity
 from ecodistrict_web.accounts.models import Membership
+from ecodistrict_web.companies import mapping
 from ecodistrict_web.companies.models import Company, District, Flow, Site
+from ecodistrict_web.indicators.services import compute_after_import
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,10 @@ class ImportResult:
     flows: int = 0
     links: int = 0  # supplied_by exchanges in place
     replaced: bool = False
+    #: The indicators computed right after the import (indicators.IndicatorRun), or None with
+    #: the reason in ``indicator_error`` (the import stands; staff can recompute).
+    indicator_run: Any = None
+    indicator_error: str = ""
 
 
 class DistrictExistsError(Exception):
@@ -42,15 +50,18 @@ def import_district(text: str, name: str, *, replace: bool) -> ImportResult:
     input in messages). The problems are those of ``ecodistrict validate``, each as ``str()``.
     A district with the same name is refused unless ``replace`` is true; then it is deleted and
     stored again in the same transaction, keeping the firm memberships of companies whose id is
-    still in the file.
+    still in the file. Once stored, the district's indicators are computed and kept as a run
+    (``indicators.services.compute_after_import``); earlier runs are kept as they were.
     """
     report = validate_district_text(text, name)
     if report.district is None or report.problems:
         return ImportResult(ok=False, problems=[str(problem) for problem in report.problems])
     try:
-        return _store(report.district, name, replace=replace)
+        result = _store(report.district, name, replace=replace)
     except DistrictExistsError as exc:
         return ImportResult(ok=False, problems=[str(exc)])
+    run, error = compute_after_import(result.district)
+    return replace_fields(result, indicator_run=run, indicator_error=error)
 
 
 @transaction.atomic
@@ -74,23 +85,14 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
         existing.delete()
 
     district = District.objects.create(
-        name=district_name,
-        center_lat=data.district.center.lat,
-        center_lon=data.district.center.lon,
-        radius_km=data.district.radius_km,
-        notice=data.district.notice or "",
-        source_name=source_name[:500],
+        **mapping.district_row(data.district), source_name=source_name[:500]
     )
     companies = Company.objects.bulk_create(
         [
             Company(
                 district=district,
-                slug=company.id,
-                name=company.name,
-                ateco=company.ateco,
                 ateco_title=_ateco_title(company.ateco),
-                employees=company.employees,
-                revenue_eur=company.revenue_eur,
+                **mapping.company_row(company),
             )
             for company in data.companies
         ]
@@ -98,12 +100,7 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
     by_slug = {company.slug: company for company in companies}
     Site.objects.bulk_create(
         [
-            Site(
-                company=by_slug[company.id],
-                lat=company.location.lat,
-                lon=company.location.lon,
-                is_primary=True,
-            )
+            Site(company=by_slug[company.id], **mapping.site_row(company))
             for company in data.companies
         ]
     )
@@ -115,21 +112,9 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
             flows.append(
                 Flow(
                     company=by_slug[company.id],
-                    slug=flow.id,
-                    direction=flow.direction,
-                    kind=flow.kind,
-                    description=flow.description,
-                    ewc=flow.ewc or "",
-                    legal_status=flow.legal_status or "",
-                    destination=flow.destination or "",
-                    quantity=flow.quantity,
-                    unit=flow.unit,
                     quantity_normalised=normalised.value,
                     unit_normalised=normalised.unit,
-                    temperature_c=flow.temperature_c,
-                    available=flow.available or "",
-                    origin=flow.origin or "",
-                    source_distance_km=flow.source_distance_km,
+                    **mapping.flow_row(flow),
                 )
             )
     flows = Flow.objects.bulk_create(flows)

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "ecodistrict_web.core.apps.CoreConfig",
     "ecodistrict_web.accounts",
     "ecodistrict_web.companies",
+    "ecodistrict_web.indicators",
 ]
 
 MIDDLEWARE = [

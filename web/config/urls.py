@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ecodistrict_web.core.urls")),
     path("accounts/", include("ecodistrict_web.accounts.urls")),
     path("companies/", include("ecodistrict_web.companies.urls")),
+    path("indicators/", include("ecodistrict_web.indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
