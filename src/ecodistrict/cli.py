@@ -184,6 +184,68 @@ def indicators(
     console.print(district_table)
 
 
+@app.command()
+def match(
+    file: FileArg,
+    top: Annotated[int, typer.Option("--top", min=1, max=100, help="Best K per output.")] = 5,
+    max_distance_km: Annotated[
+        float | None,
+        typer.Option("--max-distance", min=0, help="Hard maximum road distance (km)."),
+    ] = None,
+    output: FormatOpt = OutputFormat.table,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: en or it.")] = "en",
+) -> None:
+    """Symbiosis matches: the best K receivers of every output, with reasons and impact."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ecodistrict.matching import match_district
+
+    if lang not in ("en", "it"):
+        sys.stderr.write("--lang is 'en' or 'it'\n")
+        raise typer.Exit(EXIT_USAGE)
+    report = _load_or_exit(file)
+    assert report.district is not None
+    district = report.district
+    outputs = sum(1 for c in district.companies for f in c.flows if f.direction == "out")
+    progress_bar = Progress(
+        TextColumn("matching outputs"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=outputs < 1000,  # a bar only where it helps: large files
+    )
+    with progress_bar:
+        task = progress_bar.add_task("match", total=outputs)
+        results = match_district(
+            district,
+            top_k=top,
+            max_distance_km=max_distance_km,
+            progress=lambda done, total: progress_bar.update(task, completed=done, total=total),
+        )
+    if output is OutputFormat.json:
+        print(json.dumps(results.to_document(), ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "supplier / output", "receiver / input", "rank", "score", "basis", "km", "quantity",
+        "CO2 t/yr", "first reason", title=f"{len(results.matches)} matches",
+    )  # fmt: skip
+    for found in results.matches:
+        table.add_row(
+            f"{found.supplier} / {found.supplier_flow}",
+            f"{found.receiver} / {found.receiver_flow or '—'}",
+            str(found.rank),
+            f"{found.score:.3f}",
+            found.basis,
+            _shown(found.distance_km),
+            f"{_shown(found.quantity_value)} {found.quantity_unit}",
+            _shown(found.impact.co2_avoided_t_per_yr),
+            found.reasons(lang)[0] if found.reasons(lang) else "",
+        )
+    _stdout().print(table)
+
+
 def _shown(value: float | None) -> str:
     if value is None:
         return "—"

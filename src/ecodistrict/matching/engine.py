@@ -1,0 +1,490 @@
+"""The symbiosis matching engine: for every output of every firm, the firms that could take it.
+
+Two bases, ranked together (CONTRACT.md):
+
+- **declared**: the receiver declared an input the output can serve — the same or a related EWC
+  code, a recovery route that turns the output into what the input asks for, shared words in the
+  descriptions (Italian and English meet, see `text.py`), heat at a temperature at least the
+  need's, treated water for a use that does not need drinking water;
+- **inferred**: the receiver declared no such input, but its activity (ATECO) is a known receiver
+  of a recovery route that takes the output (`data/recovery-routes.yaml`).
+
+A match's score (0..1) is a weighted sum of five fits, each 0..1 and reported with the match:
+technical fit 0.50, quantity fit 0.15, distance 0.20, continuity of availability 0.075, legal
+status 0.075. Candidates come from posting lists (`spatial.py`): a pair that shares no key has a
+technical fit of 0 and is never proposed, so the indexed search returns what an all-pairs scan
+with the same score would (`brute_force_matches`, used by the tests and the benchmark), except
+when a key is shared by more than `cap` receivers, where only the nearest `cap` are scored.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ecodistrict.codes.ewc import get_ewc
+from ecodistrict.domain.models import Company, DistrictFile, Flow
+from ecodistrict.geo import great_circle_km
+from ecodistrict.matching.knowledge import (
+    EmissionFactor,
+    RecoveryRoute,
+    load_emission_factors,
+    load_recovery_routes,
+    receiving_sector_matches,
+)
+from ecodistrict.matching.spatial import SpatialPostings
+from ecodistrict.matching.text import phrase_terms, terms
+from ecodistrict.units import UnitError, unit_conversion
+
+#: Road distance from great-circle distance: a network distance is about 1.2 times the
+#: straight line (Newell 1980; O'Sullivan 1996: 1.21-1.23; summarised in Wikibooks,
+#: "Transportation Geography and Network Science/Circuity"). Short rural trips wind more.
+ROAD_CIRCUITY = 1.2
+
+#: Distance at which the distance fit halves, by kind: heat travels a few km in insulated pipes,
+#: water some km, materials by truck tens of km (engineering scales, documented in matching.md).
+DISTANCE_HALF_KM = {"material": 50.0, "energy": 3.0, "water": 10.0, "service": 25.0}
+
+WEIGHTS = {"technical": 0.5, "quantity": 0.15, "distance": 0.2, "continuity": 0.075, "legal": 0.075}
+
+CONTINUITY_FIT = {"continuous": 1.0, "seasonal": 0.7, "one-off": 0.4, None: 0.8}
+
+#: ATECO divisions whose process water must be drinking water (food, beverages, pharma):
+#: treated wastewater of another firm is not proposed to them.
+POTABLE_DIVISIONS = frozenset({"10", "11", "21"})
+
+
+@dataclass(frozen=True)
+class MatchingOptions:
+    top_k: int = 5
+    max_distance_km: float | None = None  # a hard maximum (road estimate); None: no limit
+    cap: int = 40  # receivers scored per shared key, nearest first
+    min_technical: float = 0.15  # below this a shared word is noise, not a fit
+
+
+@dataclass(slots=True)
+class _Output:
+    company: Company
+    flow: Flow
+    kind: str
+    quantity: float | None
+    ewc: str | None
+    subchapter: str | None
+    terms: frozenset[str]
+    norm: float
+    route_ids: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Input:
+    firm: _Firm
+    flow: Flow
+    kind: str
+    quantity: float | None
+    ewc: str | None
+    subchapter: str | None
+    terms: frozenset[str]
+    norm: float
+    route_ids: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Firm:
+    company: Company
+    division: str
+    sector_route_ids: frozenset[str]
+    inputs: list[_Input] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A scored (output, receiver) pair, before reasons and impact are written."""
+
+    output: _Output
+    firm: _Firm
+    input: _Input | None
+    basis: str
+    score: float
+    technical: float
+    quantity_fit: float
+    distance_fit: float
+    continuity_fit: float
+    legal_fit: float
+    road_km: float | None
+    evidence: dict[str, object]
+
+
+@dataclass
+class _Knowledge:
+    routes: dict[str, RecoveryRoute]
+    route_takes: list[tuple[RecoveryRoute, frozenset[str], tuple[frozenset[str], ...]]]
+    route_gives: list[tuple[RecoveryRoute, tuple[frozenset[str], ...]]]
+    factors: dict[str, EmissionFactor]
+
+
+def _knowledge(
+    routes: Sequence[RecoveryRoute] | None, factors: dict[str, EmissionFactor] | None
+) -> _Knowledge:
+    chosen = tuple(routes) if routes is not None else load_recovery_routes()
+    takes = []
+    gives = []
+    for route in chosen:
+        keywords = (*route.takes.keywords_it, *route.takes.keywords_en)
+        takes.append((route, frozenset(route.takes.ewc), tuple(phrase_terms(k) for k in keywords)))
+        given = (
+            *route.gives.keywords_it,
+            *route.gives.keywords_en,
+            *route.gives.products_it,
+            *route.gives.products_en,
+        )
+        gives.append((route, tuple(phrase_terms(k) for k in given if phrase_terms(k))))
+    return _Knowledge(
+        routes={r.id: r for r in chosen},
+        route_takes=takes,
+        route_gives=gives,
+        factors=factors if factors is not None else load_emission_factors(),
+    )
+
+
+def _quantity(flow: Flow) -> float | None:
+    try:
+        return flow.quantity * unit_conversion(flow.unit, flow.kind).factor
+    except (UnitError, ValueError):
+        return None
+
+
+def _ewc_terms(code: str | None) -> frozenset[str]:
+    entry = get_ewc(code) if code else None
+    if entry is None:
+        return frozenset()
+    return terms(entry.description_en) | terms(entry.description_it or "")
+
+
+def _takes(route: RecoveryRoute, kind: str, ewc: str | None, words: frozenset[str],
+           temperature: float | None, take_ewc: frozenset[str],
+           keywords: tuple[frozenset[str], ...]) -> bool:  # fmt: skip
+    if route.kind != kind:
+        return False
+    minimum = route.takes.min_temperature_c
+    if minimum is not None and (temperature is None or temperature < minimum):
+        return False
+    if ewc is not None and (
+        ewc in take_ewc or any(ewc.startswith(prefix) for prefix in route.takes.ewc_prefixes)
+    ):
+        return True
+    return any(k and k <= words for k in keywords)
+
+
+class _Index:
+    """Features of every flow and firm, and the posting lists that find candidates."""
+
+    def __init__(self, district: DistrictFile, knowledge: _Knowledge) -> None:
+        self.knowledge = knowledge
+        self.firms: list[_Firm] = []
+        self.outputs: list[_Output] = []
+        document_frequency: Counter[str] = Counter()
+        described: list[tuple[frozenset[str], object]] = []
+        for company in district.companies:
+            division = company.ateco[:2]
+            sector_routes = frozenset(
+                route.id
+                for route in knowledge.routes.values()
+                if receiving_sector_matches(route, company.ateco)
+            )
+            firm = _Firm(company, division, sector_routes)
+            self.firms.append(firm)
+            for flow in company.flows:
+                words = terms(flow.description) | _ewc_terms(flow.ewc)
+                document_frequency.update(words)
+                described.append((words, flow))
+        count = max(1, len(described))
+        self.idf = {
+            t: math.log((count + 1) / (df + 1)) + 1.0 for t, df in document_frequency.items()
+        }
+
+        for firm in self.firms:
+            for flow in firm.company.flows:
+                words = terms(flow.description) | _ewc_terms(flow.ewc)
+                norm = math.sqrt(sum(self.idf[t] ** 2 for t in words)) or 1.0
+                subchapter = flow.ewc[:5] if flow.ewc else None
+                if flow.direction == "out":
+                    if flow.legal_status == "product":
+                        continue  # selling a product is trade, not symbiosis (see matching.md)
+                    routes = frozenset(
+                        route.id
+                        for route, take_ewc, keywords in knowledge.route_takes
+                        if _takes(route, flow.kind, flow.ewc, words, flow.temperature_c,
+                                  take_ewc, keywords)
+                    )  # fmt: skip
+                    self.outputs.append(
+                        _Output(firm.company, flow, flow.kind, _quantity(flow), flow.ewc,
+                                subchapter, words, norm, routes)
+                    )  # fmt: skip
+                else:
+                    routes = frozenset(
+                        route.id
+                        for route, keywords in knowledge.route_gives
+                        if route.kind == flow.kind and any(k <= words for k in keywords)
+                    )
+                    firm.inputs.append(
+                        _Input(firm, flow, flow.kind, _quantity(flow), flow.ewc, subchapter,
+                               words, norm, routes)
+                    )  # fmt: skip
+
+        self.declared: SpatialPostings[_Input] = SpatialPostings()
+        self.by_sector: SpatialPostings[_Firm] = SpatialPostings()
+        for firm in self.firms:
+            lat, lon = firm.company.location.lat, firm.company.location.lon
+            for item in firm.inputs:
+                for key in input_keys(item):
+                    self.declared.add(key, lat, lon, item)
+            for route_id in firm.sector_route_ids:
+                self.by_sector.add(("route", route_id), lat, lon, firm)
+
+
+def output_keys(output: _Output) -> set[tuple[str, ...]]:
+    """The keys under which an output looks for receivers' inputs."""
+    kind = output.kind
+    keys: set[tuple[str, ...]] = {(kind, "t", t) for t in output.terms}
+    keys |= {(kind, "r", r) for r in output.route_ids}
+    if output.ewc:
+        keys.add((kind, "s", output.ewc[:5]))
+    if kind == "energy" and output.flow.temperature_c is not None:
+        keys.add((kind, "heat"))
+    if kind == "water":
+        keys.add((kind, "water"))
+    return keys
+
+
+def input_keys(item: _Input) -> set[tuple[str, ...]]:
+    kind = item.kind
+    keys: set[tuple[str, ...]] = {(kind, "t", t) for t in item.terms}
+    keys |= {(kind, "r", r) for r in item.route_ids}
+    if item.ewc:
+        keys.add((kind, "s", item.ewc[:5]))
+    if kind == "energy" and item.flow.temperature_c is not None:
+        keys.add((kind, "heat"))
+    if kind == "water":
+        keys.add((kind, "water"))
+    return keys
+
+
+def _similarity(output: _Output, item: _Input, idf: dict[str, float]) -> tuple[float, list[str]]:
+    shared = output.terms & item.terms
+    if not shared:
+        return 0.0, []
+    dot = sum(idf[t] ** 2 for t in shared)
+    return dot / (output.norm * item.norm), sorted(shared, key=lambda t: -idf[t])
+
+
+def _combine(components: Iterable[float]) -> float:
+    ordered = sorted((c for c in components if c > 0), reverse=True)
+    if not ordered:
+        return 0.0
+    return min(1.0, ordered[0] + (0.1 * ordered[1] if len(ordered) > 1 else 0.0))
+
+
+def _declared_technical(
+    output: _Output, item: _Input, index: _Index
+) -> tuple[float, dict[str, object]] | None:
+    if output.kind != item.kind:
+        return None
+    evidence: dict[str, object] = {}
+    components: list[float] = []
+    if output.kind == "energy":
+        offered, needed = output.flow.temperature_c, item.flow.temperature_c
+        if offered is not None and needed is not None:
+            if offered < needed:
+                return None  # heat below the need's temperature cannot serve it
+            components.append(0.9)
+            evidence["temperature"] = (offered, needed)
+    if output.kind == "water":
+        if item.firm.division in POTABLE_DIVISIONS:
+            return None
+        components.append(0.5)
+        evidence["non_potable_use"] = True
+    if output.ewc and item.ewc:
+        if output.ewc == item.ewc:
+            components.append(1.0)
+            evidence["same_ewc"] = output.ewc
+        elif output.subchapter == item.subchapter:
+            components.append(0.6)
+            evidence["same_subchapter"] = output.subchapter
+    shared_routes = output.route_ids & item.route_ids
+    if shared_routes:
+        best = max((index.knowledge.routes[r] for r in shared_routes), key=lambda r: r.confidence)
+        components.append(0.6 + 0.35 * best.confidence)
+        evidence["route"] = best.id
+    similarity, shared_terms = _similarity(output, item, index.idf)
+    if similarity > 0:
+        components.append(similarity)
+        evidence["shared_terms"] = shared_terms[:5]
+        evidence["similarity"] = similarity
+    if not components:
+        return None
+    # The receiver's activity is a known user of a route that takes the output: supporting
+    # evidence that separates a real user from a firm that only shares words.
+    sector_routes = output.route_ids & item.firm.sector_route_ids
+    if sector_routes:
+        best = max((index.knowledge.routes[r] for r in sector_routes), key=lambda r: r.confidence)
+        components.append(0.35 + 0.35 * best.confidence)
+        evidence.setdefault("route", best.id)
+        evidence["sector_route"] = best.id
+    return _combine(components), evidence
+
+
+def _inferred_technical(
+    output: _Output, firm: _Firm, index: _Index
+) -> tuple[float, dict[str, object]] | None:
+    shared = output.route_ids & firm.sector_route_ids
+    if not shared:
+        return None
+    if output.kind == "water" and firm.division in POTABLE_DIVISIONS:
+        return None
+    best = max((index.knowledge.routes[r] for r in shared), key=lambda r: r.confidence)
+    return 0.35 + 0.35 * best.confidence, {"route": best.id, "sector": firm.company.ateco}
+
+
+def _legal_fit(output: _Output, evidence: dict[str, object], index: _Index) -> float:
+    status = output.flow.legal_status
+    if status in ("by-product", "end-of-waste"):
+        return 1.0
+    if status == "product":
+        return 0.9
+    if status == "waste":
+        route = index.knowledge.routes.get(str(evidence.get("route", "")))
+        return 0.8 if route is not None and route.operation else 0.6
+    return 0.9  # energy, water and services carry no waste status
+
+
+def _quantity_fit(output: _Output, item: _Input | None) -> float:
+    if item is None:
+        return 0.5  # an inferred receiver declared no quantity
+    if not output.quantity or not item.quantity:
+        return 0.0
+    covered = min(output.quantity, item.quantity)
+    return 0.5 * covered / item.quantity + 0.5 * covered / output.quantity
+
+
+def score_pair(
+    output: _Output, firm: _Firm, item: _Input | None, index: _Index, options: MatchingOptions
+) -> Candidate | None:
+    """The score of one output with one receiver (through one input, or inferred)."""
+    if firm.company.id == output.company.id:
+        return None  # a firm is never matched with itself
+    found = (
+        _declared_technical(output, item, index)
+        if item is not None
+        else _inferred_technical(output, firm, index)
+    )
+    if found is None:
+        return None
+    technical, evidence = found
+    if technical < options.min_technical:
+        return None
+    road_km = ROAD_CIRCUITY * great_circle_km(output.company.location, firm.company.location)
+    if options.max_distance_km is not None and road_km > options.max_distance_km:
+        return None
+    distance_fit = 1.0 / (1.0 + road_km / DISTANCE_HALF_KM[output.kind])
+    quantity_fit = _quantity_fit(output, item)
+    continuity_fit = CONTINUITY_FIT.get(output.flow.available, 0.8)
+    legal_fit = _legal_fit(output, evidence, index)
+    score = (
+        WEIGHTS["technical"] * technical
+        + WEIGHTS["quantity"] * quantity_fit
+        + WEIGHTS["distance"] * distance_fit
+        + WEIGHTS["continuity"] * continuity_fit
+        + WEIGHTS["legal"] * legal_fit
+    )
+    return Candidate(
+        output, firm, item, "declared" if item is not None else "inferred", score, technical,
+        quantity_fit, distance_fit, continuity_fit, legal_fit, road_km, evidence,
+    )  # fmt: skip
+
+
+def _best_per_receiver(candidates: Iterable[Candidate], top_k: int) -> list[Candidate]:
+    best: dict[str, Candidate] = {}
+    for candidate in candidates:
+        receiver = candidate.firm.company.id
+        kept = best.get(receiver)
+        if kept is None or _order(candidate) < _order(kept):
+            best[receiver] = candidate
+    return heapq.nsmallest(top_k, best.values(), key=_order)
+
+
+def _order(candidate: Candidate) -> tuple[float, str, int, str]:
+    # Highest score first; ties broken by basis (declared first), receiver id, input id.
+    return (
+        -round(candidate.score, 12),
+        candidate.firm.company.id,
+        0 if candidate.basis == "declared" else 1,
+        candidate.input.flow.id if candidate.input else "",
+    )
+
+
+def _output_candidates(output: _Output, index: _Index, options: MatchingOptions) -> list[Candidate]:
+    lat, lon = output.company.location.lat, output.company.location.lon
+    items: dict[int, _Input] = {}
+    for key in output_keys(output):
+        for item in index.declared.query(key, lat, lon, options.cap):
+            items[id(item)] = item
+    scored = [
+        c for item in items.values() if (c := score_pair(output, item.firm, item, index, options))
+    ]
+    declared_firms = {c.firm.company.id for c in scored}
+    for route_id in output.route_ids:
+        for firm in index.by_sector.query(("route", route_id), lat, lon, options.cap):
+            if firm.company.id in declared_firms:
+                continue  # it declared a fitting input: the declared match stands for it
+            if (candidate := score_pair(output, firm, None, index, options)) is not None:
+                scored.append(candidate)
+    return _best_per_receiver(scored, options.top_k)
+
+
+def rank_candidates(
+    district: DistrictFile,
+    options: MatchingOptions | None = None,
+    *,
+    routes: Sequence[RecoveryRoute] | None = None,
+    factors: dict[str, EmissionFactor] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[list[Candidate]], _Knowledge]:
+    """The best candidates of every output, in output order (indexed search)."""
+    chosen = options or MatchingOptions()
+    knowledge = _knowledge(routes, factors)
+    index = _Index(district, knowledge)
+    ranked = []
+    total = len(index.outputs)
+    for n, output in enumerate(index.outputs, 1):
+        ranked.append(_output_candidates(output, index, chosen))
+        if progress is not None and (n % 1000 == 0 or n == total):
+            progress(n, total)
+    return ranked, knowledge
+
+
+def brute_force_candidates(
+    district: DistrictFile,
+    options: MatchingOptions | None = None,
+    *,
+    routes: Sequence[RecoveryRoute] | None = None,
+    factors: dict[str, EmissionFactor] | None = None,
+) -> list[list[Candidate]]:
+    """Every output scored against every other firm (and each of its inputs): the reference."""
+    chosen = options or MatchingOptions()
+    index = _Index(district, _knowledge(routes, factors))
+    ranked = []
+    for output in index.outputs:
+        scored: list[Candidate] = []
+        for firm in index.firms:
+            declared = [
+                c for item in firm.inputs if (c := score_pair(output, firm, item, index, chosen))
+            ]
+            if declared:
+                scored.extend(declared)
+            elif (candidate := score_pair(output, firm, None, index, chosen)) is not None:
+                scored.append(candidate)
+        ranked.append(_best_per_receiver(scored, chosen.top_k))
+    return ranked

@@ -1,0 +1,341 @@
+"""Matches as results: reasons in Italian and English, estimated impact, the JSON document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ecodistrict.codes.ateco import lookup_activity
+from ecodistrict.domain.models import DistrictFile
+from ecodistrict.matching.engine import (
+    CONTINUITY_FIT,
+    Candidate,
+    MatchingOptions,
+    _Knowledge,
+    rank_candidates,
+)
+from ecodistrict.matching.knowledge import EmissionFactor, RecoveryRoute, avoided_factor
+
+MATCHES_FORMAT = "ecodistrict/matches/1"
+
+CANONICAL_UNIT = {"material": "t/yr", "energy": "MWh/yr", "water": "m3/yr", "service": "h/yr"}
+
+#: Emission-factor keys the impact estimate reads (emission-factors.yaml).
+ROAD_FREIGHT_FACTOR = "freight_road_hgv_articulated"
+#: Landfill factor by EWC prefix, first match wins (mineral residues are inert; organic wastes
+#: degrade into methane); anything else counts as mixed commercial and industrial waste.
+LANDFILL_FACTOR_BY_PREFIX: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("01", "10 11", "10 12", "10 13", "17 01", "17 05", "17 08", "19 12 09"), "landfill_inert"),
+    (("02", "20 01 08", "20 02", "20 03 02"), "landfill_food_organic"),
+    (("03 03", "15 01 01", "20 01 01"), "landfill_paper"),
+    (("03 01", "15 01 03", "17 02 01", "20 01 38"), "landfill_wood"),
+    (("12 01 01", "12 01 02", "12 01 03", "12 01 04", "16 01 17", "16 01 18", "17 04",
+      "16 01 20", "17 02 02", "19 12 05", "20 01 02", "20 01 40"), "landfill_non_degradable"),
+)  # fmt: skip
+LANDFILL_DEFAULT = "landfill_commercial_industrial"
+
+
+def landfill_factor_key(ewc: str | None) -> str:
+    """The landfill emission factor that fits a waste's EWC code."""
+    if ewc:
+        for prefixes, key in LANDFILL_FACTOR_BY_PREFIX:
+            if ewc.startswith(prefixes):
+                return key
+    return LANDFILL_DEFAULT
+
+
+@dataclass(frozen=True)
+class Impact:
+    co2_avoided_t_per_yr: float | None
+    landfill_avoided_t_per_yr: float | None
+    money_eur_per_yr: float | None
+    notes_en: tuple[str, ...] = ()
+    notes_it: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    supplier: str
+    supplier_flow: str
+    receiver: str
+    receiver_flow: str | None
+    kind: str
+    rank: int
+    score: float
+    basis: str
+    distance_km: float | None
+    quantity_value: float | None
+    quantity_unit: str
+    reasons_en: tuple[str, ...]
+    reasons_it: tuple[str, ...]
+    impact: Impact
+    route: str | None
+    fits: dict[str, float]
+
+    def reasons(self, lang: str = "en") -> tuple[str, ...]:
+        return self.reasons_it if lang.startswith("it") else self.reasons_en
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "supplier": self.supplier,
+            "supplier_flow": self.supplier_flow,
+            "receiver": self.receiver,
+            "receiver_flow": self.receiver_flow,
+            "kind": self.kind,
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "basis": self.basis,
+            "distance_km": None if self.distance_km is None else round(self.distance_km, 1),
+            "quantity": {
+                "value": None if self.quantity_value is None else round(self.quantity_value, 3),
+                "unit": self.quantity_unit,
+            },
+            "reasons": list(self.reasons_en),
+            "reasons_it": list(self.reasons_it),
+            "impact": {
+                "co2_avoided_t_per_yr": _rounded(self.impact.co2_avoided_t_per_yr),
+                "landfill_avoided_t_per_yr": _rounded(self.impact.landfill_avoided_t_per_yr),
+                "money_eur_per_yr": _rounded(self.impact.money_eur_per_yr),
+                "notes": list(self.impact.notes_en),
+            },
+            "route": self.route,
+            "fits": {k: round(v, 4) for k, v in self.fits.items()},
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+@dataclass(frozen=True)
+class MatchResults:
+    district: str
+    options: MatchingOptions
+    matches: tuple[Match, ...]
+
+    def to_document(self) -> dict[str, Any]:
+        """The JSON document of `ecodistrict match --format json` (CONTRACT.md)."""
+        return {"format": MATCHES_FORMAT, "matches": [m.to_dict() for m in self.matches]}
+
+    def for_supplier(self, company_id: str) -> tuple[Match, ...]:
+        return tuple(m for m in self.matches if m.supplier == company_id)
+
+    def for_receiver(self, company_id: str) -> tuple[Match, ...]:
+        return tuple(m for m in self.matches if m.receiver == company_id)
+
+
+def match_district(
+    district: DistrictFile,
+    *,
+    top_k: int = 5,
+    max_distance_km: float | None = None,
+    routes: Sequence[RecoveryRoute] | None = None,
+    factors: dict[str, EmissionFactor] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MatchResults:
+    """Every output of every firm with its best `top_k` receivers, reasons and impact."""
+    options = MatchingOptions(top_k=top_k, max_distance_km=max_distance_km)
+    ranked, knowledge = rank_candidates(
+        district, options, routes=routes, factors=factors, progress=progress
+    )
+    radius = district.district.radius_km
+    matches = [
+        build_match(candidate, rank, knowledge, radius)
+        for candidates in ranked
+        for rank, candidate in enumerate(candidates, 1)
+    ]
+    return MatchResults(district.district.name, options, tuple(matches))
+
+
+def build_match(candidate: Candidate, rank: int, knowledge: _Knowledge, radius_km: float) -> Match:
+    output = candidate.output
+    route = knowledge.routes.get(str(candidate.evidence.get("route", "")))
+    exchanged: float | None
+    if candidate.input is not None and output.quantity is not None:
+        exchanged = min(output.quantity, candidate.input.quantity or 0.0)
+    else:
+        exchanged = output.quantity
+    reasons_en, reasons_it = _reasons(candidate, route, exchanged, radius_km)
+    return Match(
+        supplier=output.company.id,
+        supplier_flow=output.flow.id,
+        receiver=candidate.firm.company.id,
+        receiver_flow=candidate.input.flow.id if candidate.input else None,
+        kind=output.kind,
+        rank=rank,
+        score=candidate.score,
+        basis=candidate.basis,
+        distance_km=candidate.road_km,
+        quantity_value=exchanged,
+        quantity_unit=CANONICAL_UNIT[output.kind],
+        reasons_en=tuple(reasons_en),
+        reasons_it=tuple(reasons_it),
+        impact=estimate_impact(candidate, route, exchanged, knowledge.factors),
+        route=route.id if route else None,
+        fits={
+            "technical": candidate.technical,
+            "quantity": candidate.quantity_fit,
+            "distance": candidate.distance_fit,
+            "continuity": candidate.continuity_fit,
+            "legal": candidate.legal_fit,
+        },
+    )
+
+
+def _reasons(
+    candidate: Candidate, route: RecoveryRoute | None, exchanged: float | None, radius_km: float
+) -> tuple[list[str], list[str]]:
+    output, item, evidence = candidate.output, candidate.input, candidate.evidence
+    en: list[str] = []
+    it: list[str] = []
+    if "same_ewc" in evidence:
+        en.append(f"the receiver declares an input with the same EWC code {evidence['same_ewc']}")
+        it.append(
+            f"il ricevente dichiara un ingresso con lo stesso codice EER {evidence['same_ewc']}"
+        )
+    elif "same_subchapter" in evidence:
+        subchapter = evidence["same_subchapter"]
+        en.append(f"the receiver's input is in the same EWC sub-chapter {subchapter}")
+        it.append(f"l'ingresso del ricevente è nello stesso sottocapitolo EER {subchapter}")
+    if route is not None:
+        operation = f" ({route.operation})" if route.operation else ""
+        source = "EWC " + output.ewc if output.ewc else f"'{output.flow.description}'"
+        en.append(
+            f"{source} is recovered as {_first(route.gives.products_en)}{operation}: "
+            f"route '{route.title_en}'"
+        )
+        it.append(
+            f"{'EER ' + output.ewc if output.ewc else source} è recuperato come "
+            f"{_first(route.gives.products_it)}{operation}: percorso '{route.title_it}'"
+        )
+    if item is not None:
+        need = f"'{item.flow.description}'"
+        amount = f" ({item.quantity:g} {CANONICAL_UNIT[item.kind]})" if item.quantity else ""
+        en.append(f"the receiver declares a need for {need}{amount}")
+        it.append(f"il ricevente dichiara un fabbisogno di {need}{amount}")
+        if evidence.get("shared_terms"):
+            words = ", ".join(str(t) for t in evidence["shared_terms"])  # type: ignore[attr-defined]
+            en.append(f"the descriptions share the terms: {words}")
+            it.append(f"le descrizioni hanno in comune i termini: {words}")
+    else:
+        activity = lookup_activity(candidate.firm.company.ateco)
+        title = activity.title_it if activity else ""
+        en.append(
+            f"the receiver declares no such input, but its activity (ATECO "
+            f"{candidate.firm.company.ateco} {title}) is a known user of this resource"
+        )
+        it.append(
+            f"il ricevente non dichiara questo ingresso, ma la sua attività (ATECO "
+            f"{candidate.firm.company.ateco} {title}) è un utilizzatore noto della risorsa"
+        )
+    if "temperature" in evidence:
+        temperatures: tuple[float, float] = evidence["temperature"]  # type: ignore[assignment]
+        offered, needed = temperatures
+        en.append(f"heat at {offered:g} °C covers a need at {needed:g} °C")
+        it.append(f"calore a {offered:g} °C copre un fabbisogno a {needed:g} °C")
+    if evidence.get("non_potable_use"):
+        en.append("the receiver's use does not need drinking water")
+        it.append("l'uso del ricevente non richiede acqua potabile")
+    if candidate.road_km is not None:
+        inside = candidate.road_km <= radius_km
+        en.append(
+            f"distance {candidate.road_km:.1f} km by road (estimate), "
+            + ("within" if inside else "beyond")
+            + f" the district radius of {radius_km:g} km"
+        )
+        it.append(
+            f"distanza {candidate.road_km:.1f} km su strada (stima), "
+            + ("entro" if inside else "oltre")
+            + f" il raggio del distretto di {radius_km:g} km"
+        )
+    if item is not None and exchanged is not None and item.quantity and output.quantity:
+        need_share = 100 * exchanged / item.quantity
+        offer_share = 100 * exchanged / output.quantity
+        en.append(f"covers {need_share:.0f}% of the need and uses {offer_share:.0f}% of the offer")
+        it.append(
+            f"copre il {need_share:.0f}% del fabbisogno e usa il {offer_share:.0f}% dell'offerta"
+        )
+    elif output.quantity == 0 or (item is not None and not item.quantity):
+        en.append("a quantity of zero is declared: the exchange cannot be sized")
+        it.append("è dichiarata una quantità nulla: lo scambio non è dimensionabile")
+    availability = output.flow.available
+    if availability in CONTINUITY_FIT and availability is not None:
+        labels = {"continuous": ("available continuously", "disponibile in continuo"),
+                  "seasonal": ("available seasonally", "disponibile stagionalmente"),
+                  "one-off": ("available once", "disponibile una tantum")}  # fmt: skip
+        en.append(labels[availability][0])
+        it.append(labels[availability][1])
+    status = output.flow.legal_status
+    if status in ("by-product", "end-of-waste"):
+        en.append(f"legal status {status}: it travels as a product, no waste authorisation")
+        it.append(
+            f"stato giuridico {'sottoprodotto' if status == 'by-product' else 'end-of-waste'}:"
+            " circola come prodotto, senza autorizzazione al trattamento rifiuti"
+        )
+    elif status == "waste":
+        operation = f" for {route.operation}" if route and route.operation else ""
+        en.append(f"legal status waste: the receiver needs an authorisation{operation}")
+        it.append(
+            "stato giuridico rifiuto: il ricevente deve essere autorizzato"
+            + (f" all'operazione {route.operation}" if route and route.operation else "")
+        )
+    return en, it
+
+
+def _first(items: Sequence[str]) -> str:
+    return items[0] if items else "a secondary resource"
+
+
+def estimate_impact(
+    candidate: Candidate,
+    route: RecoveryRoute | None,
+    exchanged: float | None,
+    factors: dict[str, EmissionFactor],
+) -> Impact:
+    """CO2 avoided (virgin production and disposal avoided, minus transport), landfill avoided,
+    money saved where prices are given. Each factor comes from emission-factors.yaml."""
+    output = candidate.output
+    notes_en: list[str] = []
+    notes_it: list[str] = []
+    if exchanged is None:
+        return Impact(None, None, None, ("quantity unknown",), ("quantità non nota",))
+    landfill = (
+        exchanged if output.kind == "material" and output.flow.destination == "landfill" else 0.0
+    )
+    co2_kg = 0.0
+    substitutes = route.substitutes if route else None
+    if substitutes and substitutes in factors:
+        factor = factors[substitutes]
+        credit = avoided_factor(factors, substitutes)  # net of the secondary route, if given
+        co2_kg += credit * exchanged
+        notes_en.append(f"avoided production: {factor.description_en} ({credit:g} {factor.unit})")
+        notes_it.append(f"produzione evitata: {factor.description_it} ({credit:g} {factor.unit})")
+    else:
+        notes_en.append("no avoided-production factor for this resource: not counted")
+        notes_it.append("nessun fattore di produzione evitata per questa risorsa: non conteggiata")
+    if landfill > 0:
+        key = landfill_factor_key(output.ewc)
+        if key in factors:
+            co2_kg += factors[key].value * landfill
+            notes_en.append(f"avoided landfill: {factors[key].description_en}")
+            notes_it.append(f"discarica evitata: {factors[key].description_it}")
+    if output.kind == "material" and candidate.road_km and ROAD_FREIGHT_FACTOR in factors:
+        transport = factors[ROAD_FREIGHT_FACTOR].value * exchanged * candidate.road_km
+        co2_kg -= transport
+        notes_en.append(f"minus transport: {exchanged:g} t × {candidate.road_km:.1f} km by truck")
+        notes_it.append(
+            f"meno il trasporto: {exchanged:g} t × {candidate.road_km:.1f} km su camion"
+        )
+    money: float | None = None
+    price = candidate.input.flow.unit_price_eur if candidate.input else None
+    disposal = output.flow.disposal_cost_eur
+    if price is not None or disposal is not None:
+        money = exchanged * ((price or 0.0) + (disposal or 0.0))
+        notes_en.append(
+            "money: purchase and disposal avoided, before transport and treatment costs"
+        )
+        notes_it.append(
+            "denaro: acquisto e smaltimento evitati, prima dei costi di trasporto e trattamento"
+        )
+    return Impact(co2_kg / 1000.0, landfill, money, tuple(notes_en), tuple(notes_it))

@@ -1,0 +1,257 @@
+"""Words of flow descriptions, normalised so that Italian and English descriptions meet.
+
+A description is folded (lower case, no accents), split into words, stripped of stop words, and
+each word is reduced to a short stem: the final vowels are dropped and the word cut to six
+letters (an English plural "s" goes first), so that "ceramica", "ceramiche" and "ceramics" all
+give "cerami", and "scarti" and "scarto" give "scart". A small glossary then maps Italian stems
+to the English stem of the same material, so that "acciaio" meets "steel" and "siero" meets
+"whey". The rules are simple on
+purpose: every match states the shared words, so a reader can check them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+STEM_LENGTH = 6
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "ad",
+        "al",
+        "alla",
+        "alle",
+        "agli",
+        "ai",
+        "allo",
+        "con",
+        "come",
+        "da",
+        "dal",
+        "dalla",
+        "dalle",
+        "dai",
+        "dagli",
+        "degli",
+        "dei",
+        "del",
+        "della",
+        "delle",
+        "dell",
+        "di",
+        "e",
+        "ed",
+        "il",
+        "in",
+        "la",
+        "le",
+        "lo",
+        "gli",
+        "i",
+        "nel",
+        "nella",
+        "nelle",
+        "nei",
+        "negli",
+        "o",
+        "per",
+        "su",
+        "sul",
+        "sulla",
+        "tra",
+        "fra",
+        "un",
+        "una",
+        "uno",
+        "non",
+        "altro",
+        "altri",
+        "altre",
+        "altra",
+        "vari",
+        "varie",
+        "ecc",
+        "anche",
+        "sia",
+        "the",
+        "of",
+        "and",
+        "or",
+        "for",
+        "from",
+        "to",
+        "in",
+        "on",
+        "with",
+        "by",
+        "an",
+        "as",
+        "at",
+        "into",
+        "other",
+        "others",
+        "its",
+        "their",
+        "not",
+        "etc",
+        "per",
+        "yr",
+        "year",
+        "anno",
+        "annui",
+        "annua",
+        "annuo",
+    ]
+)
+
+#: Italian word stems mapped to the English stem of the same thing (both after stemming).
+_GLOSSARY_WORDS: dict[str, str] = {
+    "acciaio": "steel",
+    "ferro": "iron",
+    "ghisa": "iron",
+    "alluminio": "aluminium",
+    "rame": "copper",
+    "ottone": "brass",
+    "legno": "wood",
+    "legname": "wood",
+    "carta": "paper",
+    "cartone": "board",
+    "plastica": "plastic",
+    "plastiche": "plastic",
+    "polimeri": "polymer",
+    "gomma": "rubber",
+    "vetro": "glass",
+    "rottame": "scrap",
+    "rottami": "scrap",
+    "scarti": "scrap",
+    "scarto": "scrap",
+    "sfridi": "scrap",
+    "trucioli": "turnings",
+    "fanghi": "sludge",
+    "fango": "sludge",
+    "polveri": "dust",
+    "polvere": "dust",
+    "ceneri": "ash",
+    "cenere": "ash",
+    "gesso": "gypsum",
+    "calce": "lime",
+    "argilla": "clay",
+    "argille": "clay",
+    "sabbia": "sand",
+    "sabbie": "sand",
+    "inerti": "aggregate",
+    "aggregati": "aggregate",
+    "calcestruzzo": "concrete",
+    "cemento": "cement",
+    "mattoni": "brick",
+    "piastrelle": "tile",
+    "mattonelle": "tile",
+    "imballaggi": "packaging",
+    "imballaggio": "packaging",
+    "pallet": "pallet",
+    "bancali": "pallet",
+    "casse": "crate",
+    "olio": "oil",
+    "oli": "oil",
+    "solventi": "solvent",
+    "solvente": "solvent",
+    "vernici": "paint",
+    "pitture": "paint",
+    "smalti": "glaze",
+    "smalto": "glaze",
+    "siero": "whey",
+    "latte": "milk",
+    "letame": "manure",
+    "liquame": "slurry",
+    "digestato": "digestate",
+    "mangime": "feed",
+    "mangimi": "feed",
+    "sale": "salt",
+    "carne": "meat",
+    "grasso": "fat",
+    "grassi": "fat",
+    "ossa": "bone",
+    "sangue": "blood",
+    "mucosa": "mucosa",
+    "calore": "heat",
+    "vapore": "steam",
+    "acqua": "water",
+    "acque": "water",
+    "reflue": "waste",
+    "rifiuti": "waste",
+    "rifiuto": "waste",
+    "energia": "energy",
+    "elettrica": "electric",
+    "elettricita": "electric",
+    "gas": "gas",
+    "fumi": "flue",
+    "raffreddamento": "cooling",
+    "riscaldamento": "heating",
+    "essiccazione": "drying",
+    "trasporto": "transport",
+    "trasporti": "transport",
+    "magazzino": "warehouse",
+    "stoccaggio": "storage",
+    "depurazione": "treatment",
+    "manutenzione": "maintenance",
+    "formazione": "training",
+    "laboratorio": "laboratory",
+    "biomassa": "biomass",
+    "compost": "compost",
+    "organico": "organic",
+    "organici": "organic",
+    "tessile": "textile",
+    "tessili": "textile",
+    "pneumatici": "tyre",
+    "batterie": "battery",
+    "emulsioni": "emulsion",
+    "zolfo": "sulphur",
+    "fertilizzante": "fertiliser",
+    "fertilizzanti": "fertiliser",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def stem(word: str) -> str:
+    """Drop final vowels and cut to STEM_LENGTH letters (numbers are kept whole)."""
+    if word.isdigit():
+        return word
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]  # English plural: "tiles" meets "tile"
+    trimmed = word.rstrip("aeiouy") or word
+    return trimmed[:STEM_LENGTH]
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> dict[str, str]:
+    return {stem(it): stem(en) for it, en in _GLOSSARY_WORDS.items() if stem(it) != stem(en)}
+
+
+@lru_cache(maxsize=65536)
+def terms(text: str) -> frozenset[str]:
+    """The normalised terms of a text: stems, with Italian stems also given in English."""
+    glossary = _glossary()
+    found: set[str] = set()
+    for word in _WORD.findall(fold(text)):
+        if word in STOP_WORDS or (len(word) < 3 and not word.isdigit()):
+            continue
+        stemmed = stem(word)
+        found.add(stemmed)
+        if stemmed in glossary:
+            found.add(glossary[stemmed])
+    return frozenset(found)
+
+
+def phrase_terms(phrase: str) -> frozenset[str]:
+    """Terms of a keyword phrase: a description matches it when it contains all of them."""
+    return terms(phrase)

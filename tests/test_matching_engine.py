@@ -1,0 +1,278 @@
+"""The matching engine on a hand-built district with two hand-built recovery routes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ecodistrict import load_district_file
+from ecodistrict.cli import app
+from ecodistrict.domain import validate_district_data
+from ecodistrict.geo import great_circle_km
+from ecodistrict.matching import load_emission_factors, match_district
+from ecodistrict.matching.engine import (
+    ROAD_CIRCUITY,
+    MatchingOptions,
+    brute_force_candidates,
+    rank_candidates,
+)
+from ecodistrict.matching.knowledge import (
+    RecoveryRoute,
+    RouteGives,
+    RouteTakes,
+    avoided_factor,
+)
+
+SCRAP_ROUTE = RecoveryRoute(
+    id="test-fired-scrap-to-bodies",
+    kind="material",
+    title_it="Scarti cotti negli impasti",
+    title_en="Fired scrap into tile bodies",
+    takes=RouteTakes(("10 12 08",), (), ("scarti cotti",), ("fired scrap",), None),
+    operation="R5",
+    legal_basis="waste-recovery",
+    gives=RouteGives(("chamotte",), ("chamotte",), ("chamotte", "argilla"), ("chamotte", "clay")),
+    receiving_sectors=("23.31",),
+    substitutes="ceramic_raw_materials_imported",
+    evidence="engineering",
+    source=None,
+    rationale="test route",
+    confidence=0.9,
+)
+HEAT_ROUTE = RecoveryRoute(
+    id="test-heat-to-greenhouses",
+    kind="energy",
+    title_it="Calore alle serre",
+    title_en="Heat to greenhouses",
+    takes=RouteTakes((), (), ("calore",), ("heat",), 60.0),
+    operation=None,
+    legal_basis="energy",
+    gives=RouteGives(("calore",), ("heat",), ("serre",), ("greenhouse",)),
+    receiving_sectors=("01.13",),
+    substitutes="heat_natural_gas_boiler",
+    evidence="engineering",
+    source=None,
+    rationale="test route",
+    confidence=0.8,
+)
+ROUTES = (SCRAP_ROUTE, HEAT_ROUTE)
+
+S = {"lat": 44.58, "lon": 10.82}
+A = {"lat": 44.59, "lon": 10.83}
+FAR = {"lat": 45.5, "lon": 11.9}
+
+
+def _flow(fid: str, direction: str, kind: str, description: str, quantity: float, unit: str,
+          **extra: Any) -> dict[str, Any]:  # fmt: skip
+    return {"id": fid, "direction": direction, "kind": kind, "description": description,
+            "quantity": quantity, "unit": unit, **extra}  # fmt: skip
+
+
+def _company(cid: str, ateco: str, location: dict[str, float], *flows: dict[str, Any]) -> dict:
+    return {"id": cid, "name": cid.title(), "ateco": ateco, "location": location,
+            "flows": list(flows)}  # fmt: skip
+
+
+def district_data() -> dict[str, Any]:
+    return {
+        "format": "ecodistrict/1",
+        "district": {"name": "Test", "center": S, "radius_km": 30},
+        "companies": [
+            _company(
+                "supplier", "23.31", S,
+                _flow("fired-scrap", "out", "material", "Scarti di piastrelle cotte", 560, "t/yr",
+                      ewc="10 12 08", legal_status="waste", destination="landfill",
+                      disposal_cost_eur=30),
+                _flow("kiln-heat", "out", "energy", "Calore dai fumi del forno", 1000, "MWh/yr",
+                      temperature_c=180, available="continuous"),
+                _flow("dryer-heat", "in", "energy", "Calore per essiccatoi", 800, "MWh/yr",
+                      temperature_c=120, origin="virgin"),
+            ),
+            _company("tiles-near", "23.31", A,
+                     _flow("clay", "in", "material", "Argilla", 1000, "t/yr", origin="virgin",
+                           unit_price_eur=40)),
+            _company("bricks-far", "23.32", FAR,
+                     _flow("chamotte", "in", "material", "Chamotte", 200, "t/yr",
+                           origin="recycled")),
+            _company("tiles-silent", "23.31", {"lat": 44.57, "lon": 10.81},
+                     _flow("power", "in", "energy", "Energia elettrica", 500, "MWh/yr")),
+            _company("greenhouse", "01.13", {"lat": 44.60, "lon": 10.84},
+                     _flow("heat", "in", "energy", "Calore per le serre", 500, "MWh/yr",
+                           temperature_c=40, origin="virgin")),
+            _company("hot-process", "20.14", {"lat": 44.585, "lon": 10.825},
+                     _flow("steam", "in", "energy", "Vapore di processo", 300, "MWh/yr",
+                           temperature_c=200, origin="virgin")),
+            _company("dairy", "10.51", {"lat": 44.59, "lon": 10.80},
+                     _flow("water", "in", "water", "Acqua di processo", 1000, "m3/yr",
+                           origin="virgin")),
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def district():
+    model, problems = validate_district_data(district_data())
+    assert problems == []
+    return model
+
+
+@pytest.fixture(scope="module")
+def results(district):
+    return match_district(district, top_k=5, routes=ROUTES)
+
+
+def matches_of(results, flow):
+    return [m for m in results.matches if m.supplier_flow == flow]
+
+
+def test_fired_scrap_ranking_and_bases(results):
+    found = matches_of(results, "fired-scrap")
+    # The far brick plant declared a need for chamotte: declared evidence outweighs its 160 km;
+    # the silent tile plant nearby is only inferred from its activity.
+    assert [(m.receiver, m.basis, m.rank) for m in found] == [
+        ("tiles-near", "declared", 1),
+        ("bricks-far", "declared", 2),
+        ("tiles-silent", "inferred", 3),
+    ]
+    assert found[2].receiver_flow is None  # inferred: no declared input
+
+
+def test_score_of_the_best_match_worked_by_hand(results):
+    best = matches_of(results, "fired-scrap")[0]
+    # technical: shared route 0.6 + 0.35 x 0.9 = 0.915, plus a tenth of the sector evidence
+    # 0.35 + 0.35 x 0.9 = 0.665 -> 0.9815. No shared words ("Argilla" vs "scarti ... cotte").
+    technical = 0.915 + 0.1 * 0.665
+    # quantity: 560 of a 1000 t need and of a 560 t offer: 0.5 x 0.56 + 0.5 x 1 = 0.78
+    quantity = 0.5 * 560 / 1000 + 0.5 * 560 / 560
+    road = ROAD_CIRCUITY * great_circle_km(_Point(**S), _Point(**A))
+    distance = 1 / (1 + road / 50)
+    continuity, legal = 0.8, 0.8  # availability not declared; a waste with an R5 route
+    expected = 0.5 * technical + 0.15 * quantity + 0.2 * distance + 0.075 * continuity
+    expected += 0.075 * legal
+    assert best.fits["technical"] == pytest.approx(technical)
+    assert best.fits["quantity"] == pytest.approx(quantity)
+    assert best.distance_km == pytest.approx(road)
+    assert best.score == pytest.approx(expected)
+    assert best.quantity_value == 560 and best.quantity_unit == "t/yr"
+    assert best.route == "test-fired-scrap-to-bodies"
+
+
+class _Point:
+    def __init__(self, lat: float, lon: float) -> None:
+        self.lat, self.lon = lat, lon
+
+
+def test_impact_worked_by_hand(results):
+    best = matches_of(results, "fired-scrap")[0]
+    factors = load_emission_factors()
+    avoided = avoided_factor(factors, "ceramic_raw_materials_imported") * 560
+    landfill = factors["landfill_inert"].value * 560  # 10 12 08 is a mineral, inert waste
+    transport = factors["freight_road_hgv_articulated"].value * 560 * best.distance_km
+    assert best.impact.co2_avoided_t_per_yr == pytest.approx(
+        (avoided + landfill - transport) / 1000
+    )
+    assert best.impact.landfill_avoided_t_per_yr == 560
+    # money: 560 t x (40 EUR/t of clay not bought + 30 EUR/t of disposal not paid)
+    assert best.impact.money_eur_per_yr == pytest.approx(560 * 70)
+
+
+def test_reasons_in_both_languages(results):
+    best = matches_of(results, "fired-scrap")[0]
+    assert best.reasons_en[0] == (
+        "EWC 10 12 08 is recovered as chamotte (R5): route 'Fired scrap into tile bodies'"
+    )
+    assert best.reasons_it[0] == (
+        "EER 10 12 08 è recuperato come chamotte (R5): percorso 'Scarti cotti negli impasti'"
+    )
+    assert "the receiver declares a need for 'Argilla' (1000 t/yr)" in best.reasons_en
+    assert "legal status waste: the receiver needs an authorisation for R5" in best.reasons_en
+    inferred = matches_of(results, "fired-scrap")[2]
+    assert any("is a known user of this resource" in r for r in inferred.reasons_en)
+    assert any("è un utilizzatore noto della risorsa" in r for r in inferred.reasons_it)
+
+
+def test_heat_cascade_by_temperature_and_never_self(results):
+    found = matches_of(results, "kiln-heat")
+    receivers = [m.receiver for m in found]
+    assert "supplier" not in receivers  # its own dryer needs heat too: never matched with itself
+    assert "hot-process" not in receivers  # 180 °C cannot serve a 200 °C need
+    assert receivers[0] == "greenhouse"
+    assert "heat at 180 °C covers a need at 40 °C" in found[0].reasons_en
+
+
+def test_a_hard_maximum_distance_drops_far_partners(district):
+    near = match_district(district, top_k=5, max_distance_km=50, routes=ROUTES)
+    assert "bricks-far" not in [m.receiver for m in near.matches]
+
+
+def test_indexed_search_equals_brute_force(district):
+    options = MatchingOptions(top_k=5)
+    indexed, _ = rank_candidates(district, options, routes=ROUTES)
+    brute = brute_force_candidates(district, options, routes=ROUTES)
+
+    def key(ranked):
+        return [[(c.firm.company.id, round(c.score, 12)) for c in group] for group in ranked]
+
+    assert key(indexed) == key(brute)
+
+
+def test_indexed_search_equals_brute_force_on_the_demo_with_the_shipped_routes():
+    demo = load_district_file(
+        Path(__file__).parents[1] / "src/ecodistrict/data/demo/formigine-demo.yaml"
+    )
+    options = MatchingOptions(top_k=5)
+    indexed, _ = rank_candidates(demo, options)
+    brute = brute_force_candidates(demo, options)
+    assert [[(c.firm.company.id, round(c.score, 12)) for c in g] for g in indexed] == [
+        [(c.firm.company.id, round(c.score, 12)) for c in g] for g in brute
+    ]
+    assert sum(len(g) for g in indexed) > 0
+
+
+def test_one_firm_and_zero_quantities_do_not_crash():
+    data = district_data()
+    data["companies"] = data["companies"][:1]
+    lonely, problems = validate_district_data(data)
+    assert problems == [] and lonely is not None
+    assert match_district(lonely, routes=ROUTES).matches == ()
+    data = district_data()
+    data["companies"][0]["flows"][0]["quantity"] = 0
+    zero, _ = validate_district_data(data)
+    assert zero is not None
+    found = matches_of(match_district(zero, routes=ROUTES), "fired-scrap")
+    assert found[0].fits["quantity"] == 0.0
+    assert "a quantity of zero is declared: the exchange cannot be sized" in found[0].reasons_en
+
+
+def test_json_document_follows_the_contract(results):
+    document = results.to_document()
+    assert document["format"] == "ecodistrict/matches/1"
+    first = document["matches"][0]
+    assert set(first) >= {
+        "supplier", "supplier_flow", "receiver", "receiver_flow", "kind", "rank", "score",
+        "basis", "distance_km", "quantity", "reasons", "impact",
+    }  # fmt: skip
+    assert set(first["impact"]) >= {"co2_avoided_t_per_yr", "landfill_avoided_t_per_yr"}
+    for match in document["matches"]:
+        assert match["supplier"] != match["receiver"]
+        assert match["basis"] in ("declared", "inferred")
+        assert (match["receiver_flow"] is None) == (match["basis"] == "inferred")
+
+
+def test_cli_match(tmp_path):
+    path = tmp_path / "district.json"
+    path.write_text(json.dumps(district_data()), encoding="utf-8")
+    result = CliRunner().invoke(app, ["match", str(path), "--top", "2", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    ranks: dict[tuple[str, str], list[int]] = {}
+    for match in document["matches"]:
+        ranks.setdefault((match["supplier"], match["supplier_flow"]), []).append(match["rank"])
+    assert all(r == list(range(1, len(r) + 1)) and len(r) <= 2 for r in ranks.values())
+    assert CliRunner().invoke(app, ["match", str(path), "--top", "0"]).exit_code == 2
+    table = CliRunner().invoke(app, ["match", str(path), "--lang", "it"])
+    assert table.exit_code == 0 and " matches" in table.stdout.splitlines()[0]
