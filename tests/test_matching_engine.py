@@ -131,14 +131,16 @@ def matches_of(results, flow):
 
 def test_fired_scrap_ranking_and_bases(results):
     found = matches_of(results, "fired-scrap")
-    # The far brick plant declared a need for chamotte: declared evidence outweighs its 160 km;
-    # the silent tile plant nearby is only inferred from its activity.
+    # The silent tile plant nearby is a known user of the route (ATECO 23.31, inferred: 0.4 +
+    # 0.4 x 0.9); the far brick plant declared chamotte, but its activity is not among the
+    # route's receivers (weaker evidence, 0.45 + 0.2 x 0.9) and it is 160 km away.
     assert [(m.receiver, m.basis, m.rank) for m in found] == [
         ("tiles-near", "declared", 1),
-        ("bricks-far", "declared", 2),
-        ("tiles-silent", "inferred", 3),
+        ("tiles-silent", "inferred", 2),
+        ("bricks-far", "declared", 3),
     ]
-    assert found[2].receiver_flow is None  # inferred: no declared input
+    assert found[1].receiver_flow is None  # inferred: no declared input
+    assert found[1].fits["technical"] == pytest.approx(0.4 + 0.4 * 0.9)
 
 
 def test_score_of_the_best_match_worked_by_hand(results):
@@ -190,7 +192,7 @@ def test_reasons_in_both_languages(results):
     )
     assert "the receiver declares a need for 'Argilla' (1000 t/yr)" in best.reasons_en
     assert "legal status waste: the receiver needs an authorisation for R5" in best.reasons_en
-    inferred = matches_of(results, "fired-scrap")[2]
+    inferred = matches_of(results, "fired-scrap")[1]
     assert any("is a known user of this resource" in r for r in inferred.reasons_en)
     assert any("è un utilizzatore noto della risorsa" in r for r in inferred.reasons_it)
 

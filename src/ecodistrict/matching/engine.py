@@ -76,6 +76,8 @@ class _Output:
     terms: frozenset[str]
     norm: float
     route_ids: frozenset[str]
+    legal_terms: frozenset[str]  # words of the EWC legal text, kept apart from the firm's own
+    legal_norm: float
 
 
 @dataclass(slots=True)
@@ -163,19 +165,24 @@ def _ewc_terms(code: str | None) -> frozenset[str]:
     return terms(entry.description_en) | terms(entry.description_it or "")
 
 
-def _takes(route: RecoveryRoute, kind: str, ewc: str | None, words: frozenset[str],
+def _takes(route: RecoveryRoute, kind: str, ewc: str | None, own_words: frozenset[str],
            temperature: float | None, take_ewc: frozenset[str],
            keywords: tuple[frozenset[str], ...]) -> bool:  # fmt: skip
+    """Does the route take this output? By EWC code when both have codes, else by keywords.
+
+    Keywords are read in the firm's own description only, not in the EWC legal text, whose
+    generic words ("scarti", "materials unsuitable for ...") would tie any route to any waste.
+    A route that lists EWC codes takes a coded output only through its codes.
+    """
     if route.kind != kind:
         return False
     minimum = route.takes.min_temperature_c
     if minimum is not None and (temperature is None or temperature < minimum):
         return False
-    if ewc is not None and (
-        ewc in take_ewc or any(ewc.startswith(prefix) for prefix in route.takes.ewc_prefixes)
-    ):
-        return True
-    return any(k and k <= words for k in keywords)
+    route_has_codes = bool(take_ewc or route.takes.ewc_prefixes)
+    if ewc is not None and route_has_codes:
+        return ewc in take_ewc or any(ewc.startswith(p) for p in route.takes.ewc_prefixes)
+    return any(k and k <= own_words for k in keywords)
 
 
 class _Index:
@@ -207,8 +214,10 @@ class _Index:
 
         for firm in self.firms:
             for flow in firm.company.flows:
-                words = terms(flow.description) | _ewc_terms(flow.ewc)
-                norm = math.sqrt(sum(self.idf[t] ** 2 for t in words)) or 1.0
+                own_words = terms(flow.description)
+                legal_words = _ewc_terms(flow.ewc)
+                norm = math.sqrt(sum(self.idf[t] ** 2 for t in own_words)) or 1.0
+                legal_norm = math.sqrt(sum(self.idf[t] ** 2 for t in legal_words)) or 1.0
                 subchapter = flow.ewc[:5] if flow.ewc else None
                 if flow.direction == "out":
                     if flow.legal_status == "product":
@@ -216,22 +225,22 @@ class _Index:
                     routes = frozenset(
                         route.id
                         for route, take_ewc, keywords in knowledge.route_takes
-                        if _takes(route, flow.kind, flow.ewc, words, flow.temperature_c,
+                        if _takes(route, flow.kind, flow.ewc, own_words, flow.temperature_c,
                                   take_ewc, keywords)
                     )  # fmt: skip
                     self.outputs.append(
                         _Output(firm.company, flow, flow.kind, _quantity(flow), flow.ewc,
-                                subchapter, words, norm, routes)
+                                subchapter, own_words, norm, routes, legal_words, legal_norm)
                     )  # fmt: skip
                 else:
                     routes = frozenset(
                         route.id
                         for route, keywords in knowledge.route_gives
-                        if route.kind == flow.kind and any(k <= words for k in keywords)
+                        if route.kind == flow.kind and any(k <= own_words for k in keywords)
                     )
                     firm.inputs.append(
                         _Input(firm, flow, flow.kind, _quantity(flow), flow.ewc, subchapter,
-                               words, norm, routes)
+                               own_words, norm, routes)
                     )  # fmt: skip
 
         self.declared: SpatialPostings[_Input] = SpatialPostings()
@@ -248,7 +257,7 @@ class _Index:
 def output_keys(output: _Output) -> set[tuple[str, ...]]:
     """The keys under which an output looks for receivers' inputs."""
     kind = output.kind
-    keys: set[tuple[str, ...]] = {(kind, "t", t) for t in output.terms}
+    keys: set[tuple[str, ...]] = {(kind, "t", t) for t in output.terms | output.legal_terms}
     keys |= {(kind, "r", r) for r in output.route_ids}
     if output.ewc:
         keys.add((kind, "s", output.ewc[:5]))
@@ -273,11 +282,19 @@ def input_keys(item: _Input) -> set[tuple[str, ...]]:
 
 
 def _similarity(output: _Output, item: _Input, idf: dict[str, float]) -> tuple[float, list[str]]:
-    shared = output.terms & item.terms
-    if not shared:
-        return 0.0, []
-    dot = sum(idf[t] ** 2 for t in shared)
-    return dot / (output.norm * item.norm), sorted(shared, key=lambda t: -idf[t])
+    """Cosine similarity (IDF-weighted) of the receiver's words with the supplier's own words,
+    or, at 0.7 of its value, with the EWC legal text of the supplier's code."""
+    best, shared_best = 0.0, frozenset[str]()
+    for words, norm, weight in (
+        (output.terms, output.norm, 1.0),
+        (output.legal_terms, output.legal_norm, 0.7),
+    ):
+        shared = words & item.terms
+        if shared:
+            value = weight * sum(idf[t] ** 2 for t in shared) / (norm * item.norm)
+            if value > best:
+                best, shared_best = value, shared
+    return best, sorted(shared_best, key=lambda t: (-idf[t], t))
 
 
 def _combine(components: Iterable[float]) -> float:
@@ -316,7 +333,10 @@ def _declared_technical(
     shared_routes = output.route_ids & item.route_ids
     if shared_routes:
         best = max((index.knowledge.routes[r] for r in shared_routes), key=lambda r: r.confidence)
-        components.append(0.6 + 0.35 * best.confidence)
+        # A route is strong evidence when the receiver's activity is one of its receivers; when
+        # only the input's words name what the route gives, it is weaker (generic words).
+        strong = best.id in item.firm.sector_route_ids
+        components.append((0.6 if strong else 0.45) + (0.35 if strong else 0.2) * best.confidence)
         evidence["route"] = best.id
     similarity, shared_terms = _similarity(output, item, index.idf)
     if similarity > 0:
@@ -345,7 +365,7 @@ def _inferred_technical(
     if output.kind == "water" and firm.division in POTABLE_DIVISIONS:
         return None
     best = max((index.knowledge.routes[r] for r in shared), key=lambda r: r.confidence)
-    return 0.35 + 0.35 * best.confidence, {"route": best.id, "sector": firm.company.ateco}
+    return 0.4 + 0.4 * best.confidence, {"route": best.id, "sector": firm.company.ateco}
 
 
 def _legal_fit(output: _Output, evidence: dict[str, object], index: _Index) -> float:

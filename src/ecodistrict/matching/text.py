@@ -128,8 +128,6 @@ _GLOSSARY_WORDS: dict[str, str] = {
     "vetro": "glass",
     "rottame": "scrap",
     "rottami": "scrap",
-    "scarti": "scrap",
-    "scarto": "scrap",
     "sfridi": "scrap",
     "trucioli": "turnings",
     "fanghi": "sludge",
