@@ -87,6 +87,7 @@ def normalize_activity_code(raw: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # a pure function of its arguments; districts repeat a few codes
 def check_activity_code(raw: str, *, edition: EditionChoice = "auto") -> ActivityCheck:
     """Validate a firm's activity code and return it as ATECO 2025.
 

@@ -61,8 +61,19 @@ POTABLE_DIVISIONS = frozenset({"10", "11", "21"})
 class MatchingOptions:
     top_k: int = 5
     max_distance_km: float | None = None  # a hard maximum (road estimate); None: no limit
-    cap: int = 40  # receivers scored per shared key, nearest first
+    cap: int = 40  # receivers looked up per shared key, nearest first
+    max_scored: int = 120  # candidates fully scored per output, strongest shared keys first
     min_technical: float = 0.15  # below this a shared word is noise, not a fit
+
+
+#: Words of a description that take part in matching: the most specific ones (highest IDF).
+#: Bounding them bounds the work per flow; the similarity reads the same words, so the indexed
+#: search and the all-pairs reference still agree.
+KEY_TERMS = 8
+
+#: Weight of each kind of shared key when candidates must be pruned (an EWC sub-chapter or a
+#: recovery route says more than one shared word).
+KEY_WEIGHT = {"r": 3.0, "s": 2.0, "heat": 1.0, "water": 1.0}
 
 
 @dataclass(slots=True)
@@ -194,14 +205,16 @@ class _Index:
         self.outputs: list[_Output] = []
         document_frequency: Counter[str] = Counter()
         described: list[tuple[frozenset[str], object]] = []
+        routes_of_sector: dict[str, frozenset[str]] = {}
         for company in district.companies:
             division = company.ateco[:2]
-            sector_routes = frozenset(
-                route.id
-                for route in knowledge.routes.values()
-                if receiving_sector_matches(route, company.ateco)
-            )
-            firm = _Firm(company, division, sector_routes)
+            if company.ateco not in routes_of_sector:
+                routes_of_sector[company.ateco] = frozenset(
+                    route.id
+                    for route in knowledge.routes.values()
+                    if receiving_sector_matches(route, company.ateco)
+                )
+            firm = _Firm(company, division, routes_of_sector[company.ateco])
             self.firms.append(firm)
             for flow in company.flows:
                 words = terms(flow.description) | _ewc_terms(flow.ewc)
@@ -211,13 +224,20 @@ class _Index:
         self.idf = {
             t: math.log((count + 1) / (df + 1)) + 1.0 for t, df in document_frequency.items()
         }
+        idf = self.idf
+
+        def key_terms(words: frozenset[str]) -> frozenset[str]:
+            if len(words) <= KEY_TERMS:
+                return words
+            return frozenset(sorted(words, key=lambda t: (-idf[t], t))[:KEY_TERMS])
 
         for firm in self.firms:
             for flow in firm.company.flows:
                 own_words = terms(flow.description)
-                legal_words = _ewc_terms(flow.ewc)
-                norm = math.sqrt(sum(self.idf[t] ** 2 for t in own_words)) or 1.0
-                legal_norm = math.sqrt(sum(self.idf[t] ** 2 for t in legal_words)) or 1.0
+                matched_words = key_terms(own_words)
+                legal_words = key_terms(_ewc_terms(flow.ewc))
+                norm = math.sqrt(sum(idf[t] ** 2 for t in matched_words)) or 1.0
+                legal_norm = math.sqrt(sum(idf[t] ** 2 for t in legal_words)) or 1.0
                 subchapter = flow.ewc[:5] if flow.ewc else None
                 if flow.direction == "out":
                     if flow.legal_status == "product":
@@ -230,7 +250,7 @@ class _Index:
                     )  # fmt: skip
                     self.outputs.append(
                         _Output(firm.company, flow, flow.kind, _quantity(flow), flow.ewc,
-                                subchapter, own_words, norm, routes, legal_words, legal_norm)
+                                subchapter, matched_words, norm, routes, legal_words, legal_norm)
                     )  # fmt: skip
                 else:
                     routes = frozenset(
@@ -240,7 +260,7 @@ class _Index:
                     )
                     firm.inputs.append(
                         _Input(firm, flow, flow.kind, _quantity(flow), flow.ewc, subchapter,
-                               own_words, norm, routes)
+                               matched_words, norm, routes)
                     )  # fmt: skip
 
         self.declared: SpatialPostings[_Input] = SpatialPostings()
@@ -448,12 +468,18 @@ def _order(candidate: Candidate) -> tuple[float, str, int, str]:
 def _output_candidates(output: _Output, index: _Index, options: MatchingOptions) -> list[Candidate]:
     lat, lon = output.company.location.lat, output.company.location.lon
     items: dict[int, _Input] = {}
+    weight: dict[int, float] = {}
     for key in output_keys(output):
+        key_weight = index.idf.get(key[2], 1.0) if key[1] == "t" else KEY_WEIGHT[key[1]]
         for item in index.declared.query(key, lat, lon, options.cap):
             items[id(item)] = item
-    scored = [
-        c for item in items.values() if (c := score_pair(output, item.firm, item, index, options))
-    ]
+            weight[id(item)] = weight.get(id(item), 0.0) + key_weight
+    chosen: Iterable[_Input] = items.values()
+    if len(items) > options.max_scored:
+        # Many receivers share a key: score those sharing the strongest keys.
+        strongest = heapq.nlargest(options.max_scored, items, key=lambda i: (weight[i], -i))
+        chosen = [items[i] for i in strongest]
+    scored = [c for item in chosen if (c := score_pair(output, item.firm, item, index, options))]
     declared_firms = {c.firm.company.id for c in scored}
     for route_id in output.route_ids:
         for firm in index.by_sector.query(("route", route_id), lat, lon, options.cap):

@@ -584,7 +584,7 @@ def _read_shipped(filename: str) -> Any:
 
 def _load_text(text: str, source: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         problem = KnowledgeProblem("", "", f"not valid YAML: {error}")
         raise KnowledgeBaseError([problem], source) from error
