@@ -214,6 +214,25 @@ _GLOSSARY_WORDS: dict[str, str] = {
 }
 
 
+#: Phrases that name one thing in several ways, replaced by one word before stemming.
+_PHRASES: tuple[tuple[str, str], ...] = (
+    ("carbon dioxide", "co2"),
+    ("anidride carbonica", "co2"),
+    ("biossido di carbonio", "co2"),
+    ("calcium carbonate", "limestone"),
+    ("carbonato di calcio", "limestone"),
+    ("carbonato calcico", "limestone"),
+)
+#: Words that name the same material as another word (after folding, before stemming).
+_SAME_AS: dict[str, str] = {
+    "chalk": "limestone",
+    "calcare": "limestone",
+    "calcareo": "limestone",
+    "calcarei": "limestone",
+    "calcareous": "limestone",
+}
+
+
 def fold(text: str) -> str:
     """Lower case without accents."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -240,9 +259,14 @@ def terms(text: str) -> frozenset[str]:
     """The normalised terms of a text: stems, with Italian stems also given in English."""
     glossary = _glossary()
     found: set[str] = set()
-    for word in _WORD.findall(fold(text)):
+    folded = fold(text)
+    for phrase, word in _PHRASES:
+        if phrase in folded:
+            folded = folded.replace(phrase, f" {phrase} {word} ")
+    for word in _WORD.findall(folded):
         if word in STOP_WORDS or (len(word) < 3 and not word.isdigit()):
             continue
+        word = _SAME_AS.get(word, word)
         stemmed = stem(word)
         found.add(stemmed)
         if stemmed in glossary:
