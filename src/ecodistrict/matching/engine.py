@@ -62,7 +62,7 @@ class MatchingOptions:
     top_k: int = 5
     max_distance_km: float | None = None  # a hard maximum (road estimate); None: no limit
     cap: int = 40  # receivers looked up per shared key, nearest first
-    max_scored: int = 120  # candidates fully scored per output, strongest shared keys first
+    max_scored: int = 64  # candidates fully scored per output, strongest shared keys first
     min_technical: float = 0.15  # below this a shared word is noise, not a fit
 
 
@@ -204,7 +204,7 @@ class _Index:
         self.firms: list[_Firm] = []
         self.outputs: list[_Output] = []
         document_frequency: Counter[str] = Counter()
-        described: list[tuple[frozenset[str], object]] = []
+        flow_count = 0
         routes_of_sector: dict[str, frozenset[str]] = {}
         for company in district.companies:
             division = company.ateco[:2]
@@ -217,10 +217,9 @@ class _Index:
             firm = _Firm(company, division, routes_of_sector[company.ateco])
             self.firms.append(firm)
             for flow in company.flows:
-                words = terms(flow.description) | _ewc_terms(flow.ewc)
-                document_frequency.update(words)
-                described.append((words, flow))
-        count = max(1, len(described))
+                document_frequency.update(terms(flow.description) | _ewc_terms(flow.ewc))
+                flow_count += 1
+        count = max(1, flow_count)
         self.idf = {
             t: math.log((count + 1) / (df + 1)) + 1.0 for t, df in document_frequency.items()
         }
