@@ -278,3 +278,22 @@ def test_cli_match(tmp_path):
     assert CliRunner().invoke(app, ["match", str(path), "--top", "0"]).exit_code == 2
     table = CliRunner().invoke(app, ["match", str(path), "--lang", "it"])
     assert table.exit_code == 0 and " matches" in table.stdout.splitlines()[0]
+
+
+def test_results_do_not_depend_on_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    demo = Path(__file__).parents[1] / "src/ecodistrict/data/demo/formigine-demo.yaml"
+    outputs = []
+    for seed in ("1", "2"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "ecodistrict.cli", "match", str(demo), "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.append(proc.stdout)
+    assert outputs[0] == outputs[1]

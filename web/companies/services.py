@@ -18,6 +18,7 @@ from ecodistrict_web.accounts.models import Membership
 from ecodistrict_web.companies import mapping
 from ecodistrict_web.companies.models import Company, District, Flow, Site
 from ecodistrict_web.indicators.services import compute_after_import
+from ecodistrict_web.matchmaking.services import match_after_import
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ class ImportResult:
     #: the reason in ``indicator_error`` (the import stands; staff can recompute).
     indicator_run: Any = None
     indicator_error: str = ""
+    #: The matches computed right after the import (matchmaking.MatchRun), or None with the
+    #: reason in ``match_error`` (the import stands; staff can recompute).
+    match_run: Any = None
+    match_error: str = ""
 
 
 class DistrictExistsError(Exception):
@@ -51,7 +56,8 @@ def import_district(text: str, name: str, *, replace: bool) -> ImportResult:
     A district with the same name is refused unless ``replace`` is true; then it is deleted and
     stored again in the same transaction, keeping the firm memberships of companies whose id is
     still in the file. Once stored, the district's indicators are computed and kept as a run
-    (``indicators.services.compute_after_import``); earlier runs are kept as they were.
+    (``indicators.services.compute_after_import``), and so are its symbiosis matches
+    (``matchmaking.services.match_after_import``); earlier runs are kept as they were.
     """
     report = validate_district_text(text, name)
     if report.district is None or report.problems:
@@ -61,7 +67,14 @@ def import_district(text: str, name: str, *, replace: bool) -> ImportResult:
     except DistrictExistsError as exc:
         return ImportResult(ok=False, problems=[str(exc)])
     run, error = compute_after_import(result.district)
-    return replace_fields(result, indicator_run=run, indicator_error=error)
+    match_run, match_error = match_after_import(result.district)
+    return replace_fields(
+        result,
+        indicator_run=run,
+        indicator_error=error,
+        match_run=match_run,
+        match_error=match_error,
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,12 @@ Environment variables (all optional in development):
 - ``ECODISTRICT_HSTS_SECONDS``: HSTS max-age in production (default one year).
 - ``ECODISTRICT_STATIC_ROOT``: target of ``collectstatic``, only if a proxy serves /static/
   itself; WhiteNoise serves static files without it.
+- ``ECODISTRICT_MAP_TILES_URL``: the tile server of the background of the district map
+  (a Leaflet URL template, e.g. ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``, or a tile
+  server of the Comune); default empty: no tiles, the map shows firms and matches on a plain
+  background and the browser contacts no other server.
+- ``ECODISTRICT_MAP_TILES_ATTRIBUTION``: the attribution the tile provider requires (HTML, shown
+  in the corner of the map), e.g. ``&copy; OpenStreetMap contributors``.
 - ``ECODISTRICT_LOG_LEVEL``: level of the platform's own log (default WARNING; ``ecodistrict
   serve`` uses INFO, so imports are logged).
 """
@@ -104,6 +110,7 @@ INSTALLED_APPS = [
     "ecodistrict_web.accounts",
     "ecodistrict_web.companies",
     "ecodistrict_web.indicators",
+    "ecodistrict_web.matchmaking",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +205,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # `ecodistrict serve` nor a production deployment needs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The district map's background tiles (matchmaking); empty: no tiles, nothing fetched elsewhere.
+ECODISTRICT_MAP_TILES_URL = os.environ.get("ECODISTRICT_MAP_TILES_URL", "").strip()
+ECODISTRICT_MAP_TILES_ATTRIBUTION = os.environ.get("ECODISTRICT_MAP_TILES_ATTRIBUTION", "").strip()
 
 # Uploaded district files are limited in the form (10 MB); this bounds the rest of a request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("ecodistrict_web.accounts.urls")),
     path("companies/", include("ecodistrict_web.companies.urls")),
     path("indicators/", include("ecodistrict_web.indicators.urls")),
+    path("matchmaking/", include("ecodistrict_web.matchmaking.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

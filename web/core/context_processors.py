@@ -10,6 +10,7 @@ from ecodistrict_web.indicators.permissions import (
     can_publish_indicator_set,
     can_view_district_indicators,
 )
+from ecodistrict_web.matchmaking.permissions import can_view_all_matches
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,4 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_my_indicators": signed_in and not district_view,
         "nav_district_indicators": district_view,
         "nav_can_publish_set": can_publish_indicator_set(user),
+        # "I miei abbinamenti" for firm members; every match and the exchanges for the others.
+        "nav_my_matches": signed_in and not can_view_all_matches(user),
+        "nav_all_matches": can_view_all_matches(user),
     }

@@ -316,6 +316,11 @@ def _similarity(output: _Output, item: _Input, idf: dict[str, float]) -> tuple[f
     return best, sorted(shared_best, key=lambda t: (-idf[t], t))
 
 
+def _strongest_route(route_ids: Iterable[str], index: _Index) -> RecoveryRoute:
+    # Ties on confidence are broken by id, so that results never depend on set order.
+    return max((index.knowledge.routes[r] for r in route_ids), key=lambda r: (r.confidence, r.id))
+
+
 def _combine(components: Iterable[float]) -> float:
     ordered = sorted((c for c in components if c > 0), reverse=True)
     if not ordered:
@@ -351,7 +356,7 @@ def _declared_technical(
             evidence["same_subchapter"] = output.subchapter
     shared_routes = output.route_ids & item.route_ids
     if shared_routes:
-        best = max((index.knowledge.routes[r] for r in shared_routes), key=lambda r: r.confidence)
+        best = _strongest_route(shared_routes, index)
         # A route is strong evidence when the receiver's activity is one of its receivers; when
         # only the input's words name what the route gives, it is weaker (generic words).
         strong = best.id in item.firm.sector_route_ids
@@ -368,7 +373,7 @@ def _declared_technical(
     # evidence that separates a real user from a firm that only shares words.
     sector_routes = output.route_ids & item.firm.sector_route_ids
     if sector_routes:
-        best = max((index.knowledge.routes[r] for r in sector_routes), key=lambda r: r.confidence)
+        best = _strongest_route(sector_routes, index)
         components.append(0.35 + 0.35 * best.confidence)
         evidence.setdefault("route", best.id)
         evidence["sector_route"] = best.id
@@ -383,7 +388,7 @@ def _inferred_technical(
         return None
     if output.kind == "water" and firm.division in POTABLE_DIVISIONS:
         return None
-    best = max((index.knowledge.routes[r] for r in shared), key=lambda r: r.confidence)
+    best = _strongest_route(shared, index)
     return 0.4 + 0.4 * best.confidence, {"route": best.id, "sector": firm.company.ateco}
 
 
@@ -476,7 +481,11 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
     chosen: Iterable[_Input] = items.values()
     if len(items) > options.max_scored:
         # Many receivers share a key: score those sharing the strongest keys.
-        strongest = heapq.nlargest(options.max_scored, items, key=lambda i: (weight[i], -i))
+        # Ties broken by receiver and input id: never by memory address or set order.
+        strongest = sorted(
+            items,
+            key=lambda i: (-weight[i], items[i].firm.company.id, items[i].flow.id),
+        )[: options.max_scored]
         chosen = [items[i] for i in strongest]
     scored = [c for item in chosen if (c := score_pair(output, item.firm, item, index, options))]
     declared_firms = {c.firm.company.id for c in scored}

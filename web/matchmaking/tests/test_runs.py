@@ -1,0 +1,243 @@
+"""Matching runs: made after each import and on request, stored with their data, never changed;
+the firms' answers carry over to the same match in a later run."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from ecodistrict.io import validate_district_text
+from ecodistrict_web.companies.models import Company, District, Flow
+from ecodistrict_web.companies.services import import_district, save_flow
+from ecodistrict_web.matchmaking import services
+from ecodistrict_web.matchmaking.models import (
+    ImmutableRecordError,
+    MatchProposal,
+    MatchRun,
+    ProposedExchange,
+    canonical_sha256,
+)
+from ecodistrict_web.matchmaking.tests.conftest import MATCHING_DISTRICT
+
+pytestmark = pytest.mark.django_db
+
+#: Every match of the test district: supplier flow -> receiver flow, kind, basis, rank, score,
+#: distance (km), quantity, CO2 avoided (t/yr).
+EXPECTED = [
+    ("ceramica-uno/fired-scrap>laterizi-tre/shards", "material", "declared", 1, 0.8425, 37.1,
+     560.0, 29.842),
+    ("ceramica-uno/fired-scrap>ceramica-due/", "material", "inferred", 2, 0.7603, 4.0, 560.0,
+     31.328),
+    ("ceramica-uno/kiln-heat>ceramica-due/heat", "energy", "declared", 1, 0.6407, 4.0, 200.0,
+     44.76),
+    ("ceramica-due/fired-scrap>ceramica-uno/recycled-scrap", "material", "declared", 1, 0.9273,
+     4.0, 300.0, 16.405),
+    ("ceramica-due/fired-scrap>laterizi-tre/shards", "material", "declared", 2, 0.8276, 39.4,
+     400.0, 20.739),
+    ("ceramica-due/washing-water>ceramica-uno/", "water", "inferred", 1, 0.7157, 4.0, 8000.0,
+     1.53),
+    ("ceramica-due/washing-water>serrature-quattro/process-water", "water", "declared", 2, 0.6868,
+     6.8, 3000.0, 0.574),
+    ("ceramica-due/washing-water>laterizi-tre/", "water", "inferred", 3, 0.613, 39.4, 8000.0,
+     1.53),
+    ("ceramica-due/washing-water>fonderia-cinque/", "water", "inferred", 4, 0.6014, 12.5, 8000.0,
+     1.53),
+    ("serrature-quattro/steel-scrap>fonderia-cinque/scrap-in", "material", "declared", 1, 0.8418,
+     13.0, 80.0, 83.117),
+    ("serrature-quattro/steel-scrap>laterizi-tre/shards", "material", "declared", 2, 0.612, 36.2,
+     80.0, 82.968),
+]  # fmt: skip
+
+
+def file_snapshot() -> dict:
+    report = validate_district_text(MATCHING_DISTRICT.read_text(encoding="utf-8"), "x.yaml")
+    return report.district.model_dump(mode="json", exclude_none=True)
+
+
+def proposal_rows(run: MatchRun) -> list[tuple]:
+    return [
+        (
+            p.pair_key,
+            p.kind,
+            p.basis,
+            p.rank,
+            p.score,
+            p.distance_km,
+            p.quantity,
+            p.co2_avoided_t,
+        )
+        for p in run.proposals.order_by("pk")
+    ]
+
+
+def test_an_import_matches_the_district_and_stores_the_run(matching_district):
+    run = MatchRun.objects.get()
+    assert run.trigger == "import"
+    assert run.created_by is None
+    assert run.district == matching_district
+    assert run.district_name == "Matching test district"
+    assert (run.top_k, run.max_distance_km, run.match_count) == (5, None, 11)
+    assert run.input_snapshot == file_snapshot()
+    assert run.input_sha256 == canonical_sha256(file_snapshot())
+    assert run.snapshot_intact()
+    assert run.results["format"] == "ecodistrict/matches/1"
+    assert len(run.results["matches"]) == 11
+    assert proposal_rows(run) == EXPECTED
+
+    alfa_scrap = run.proposals.get(pair_key="ceramica-due/fired-scrap>ceramica-uno/recycled-scrap")
+    assert alfa_scrap.supplier == Company.objects.get(slug="ceramica-due")
+    assert alfa_scrap.receiver == Company.objects.get(slug="ceramica-uno")
+    assert (alfa_scrap.supplier_name, alfa_scrap.receiver_name) == (
+        "Ceramica Due S.r.l.",
+        "Ceramica Uno S.p.A.",
+    )
+    assert alfa_scrap.supplier_flow_description == "Scarti cotti"
+    assert alfa_scrap.supplier_flow_ewc == "10 12 08"
+    assert alfa_scrap.receiver_flow_description == "Chamotte da scarti cotti di altre aziende"
+    assert alfa_scrap.unit == "t/yr"
+    assert alfa_scrap.route == "ceramic-fired-scrap-to-tile-bodies"
+    assert alfa_scrap.landfill_avoided_t == 0.0 and alfa_scrap.money_eur is None
+    assert alfa_scrap.reasons_it[1] == (
+        "il ricevente dichiara un fabbisogno di 'Chamotte da scarti cotti di altre aziende' "
+        "(300 t/yr)"
+    )
+    assert alfa_scrap.reasons_en[1] == (
+        "the receiver declares a need for 'Chamotte da scarti cotti di altre aziende' (300 t/yr)"
+    )
+    assert alfa_scrap.impact["notes_it"][-1] == "meno il trasporto: 300 t × 4.0 km su camion"
+    assert alfa_scrap.fits == {
+        "technical": 0.9815,
+        "quantity": 0.875,
+        "distance": 0.9265,
+        "continuity": 0.8,
+        "legal": 0.8,
+    }
+    assert (alfa_scrap.supplier_interest, alfa_scrap.receiver_interest) == (None, None)
+
+
+def test_a_run_and_its_proposals_cannot_be_changed(matching_district):
+    run = MatchRun.objects.get()
+    run.results = {"tampered": True}
+    with pytest.raises(ImmutableRecordError):
+        run.save()
+    proposal = run.proposals.order_by("pk").first()
+    proposal.score = 1.0
+    with pytest.raises(ImmutableRecordError):
+        proposal.save()
+    with pytest.raises(ImmutableRecordError):
+        proposal.save(update_fields=["score", "supplier_interest"])
+    run.refresh_from_db()
+    proposal.refresh_from_db()
+    assert run.results["format"] == "ecodistrict/matches/1"
+    assert proposal.score == 0.8425
+    writers = {name for name in dir(services) if not name.startswith("_")}
+    assert not {name for name in writers if name.startswith(("update", "delete"))}
+
+
+def test_a_later_change_of_the_flows_does_not_touch_an_earlier_run(matching_district, staff_user):
+    first = MatchRun.objects.get()
+    heat = Flow.objects.get(company__slug="ceramica-due", slug="heat")
+    heat.quantity = 100
+    save_flow(heat)
+
+    second = services.run_matching(matching_district, staff_user)
+
+    first.refresh_from_db()
+    assert first.input_snapshot == file_snapshot()
+    assert first.snapshot_intact()
+    assert proposal_rows(first) == EXPECTED
+    assert (second.trigger, second.created_by) == ("manual", staff_user)
+    assert second.input_sha256 != first.input_sha256
+    heat_match = second.proposals.get(pair_key="ceramica-uno/kiln-heat>ceramica-due/heat")
+    assert heat_match.quantity == 100.0
+    assert first.proposals.get(pair_key=heat_match.pair_key).quantity == 200.0
+
+
+def test_options_of_a_run(matching_district, staff_user):
+    run = services.run_matching(matching_district, staff_user, top_k=1, max_distance_km=10)
+    assert (run.top_k, run.max_distance_km, run.match_count) == (1, 10.0, 4)
+    assert sorted(run.proposals.values_list("pair_key", flat=True)) == [
+        "ceramica-due/fired-scrap>ceramica-uno/recycled-scrap",
+        "ceramica-due/washing-water>ceramica-uno/",
+        "ceramica-uno/fired-scrap>ceramica-due/",
+        "ceramica-uno/kiln-heat>ceramica-due/heat",
+    ]
+
+
+def test_only_staff_may_run_matching(matching_district, facilitator_user, uno_user):
+    for user in (facilitator_user, uno_user, None):
+        with pytest.raises(PermissionDenied):
+            services.run_matching(matching_district, user)
+    assert MatchRun.objects.count() == 1
+
+
+def test_an_import_stands_when_matching_fails(db, matching_text, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("matcher exploded")
+
+    monkeypatch.setattr(services, "match_district", broken)
+    result = import_district(matching_text, "matching-district.yaml", replace=False)
+    assert result.ok
+    assert (result.match_run, result.match_error) == (None, "matcher exploded")
+    assert result.indicator_run is not None
+    assert Company.objects.count() == 5
+    assert MatchRun.objects.count() == 0
+    assert MatchProposal.objects.count() == 0
+
+
+def test_answers_are_kept_when_matching_is_re_run(
+    matching_district, staff_user, uno_user, due_user, proposal
+):
+    scrap = proposal("ceramica-due", "fired-scrap", "ceramica-uno", "recycled-scrap")
+    heat = proposal("ceramica-uno", "kiln-heat", "ceramica-due", "heat")
+    services.express_interest(scrap, uno_user, True)
+    services.express_interest(heat, uno_user, False)
+    first_run = scrap.run
+
+    second_run = services.run_matching(matching_district, staff_user)
+
+    again = second_run.proposals.get(pair_key=scrap.pair_key)
+    assert again.pk != scrap.pk
+    assert (again.supplier_interest, again.receiver_interest) == (None, True)
+    assert again.receiver_interest_by == uno_user
+    assert again.receiver_interest_at == MatchProposal.objects.get(pk=scrap.pk).receiver_interest_at
+    assert second_run.proposals.get(pair_key=heat.pair_key).supplier_interest is False
+    untouched = second_run.proposals.exclude(pair_key__in=[scrap.pair_key, heat.pair_key])
+    assert not untouched.filter(supplier_interest__isnull=False).exists()
+    assert not untouched.filter(receiver_interest__isnull=False).exists()
+
+    # The second "yes", on the new run, makes the exchange; the first run is left as it was.
+    result = services.express_interest(again, due_user, True)
+    assert result.exchange is not None and result.exchange.proposal == again
+    assert MatchProposal.objects.get(pk=scrap.pk).supplier_interest is None
+    assert first_run.pk != second_run.pk
+
+    # A third run: both answers carry over, and the exchange is found by the match identity.
+    third_run = services.run_matching(matching_district, staff_user)
+    latest = third_run.proposals.get(pair_key=scrap.pair_key)
+    assert (latest.supplier_interest, latest.receiver_interest) == (True, True)
+    assert ProposedExchange.objects.get().pair_key == latest.pair_key
+
+
+def test_a_new_import_keeps_the_runs_the_answers_and_the_exchanges(
+    matching_district, matching_text, uno_user, due_user, proposal
+):
+    scrap = proposal("ceramica-due", "fired-scrap", "ceramica-uno", "recycled-scrap")
+    services.express_interest(scrap, uno_user, True)
+    exchange = services.express_interest(scrap, due_user, True).exchange
+    first_run = scrap.run
+
+    result = import_district(matching_text, "matching-district.yaml", replace=True)
+    assert result.ok and result.replaced and result.match_error == ""
+
+    new_district = District.objects.get()
+    first_run.refresh_from_db()
+    assert first_run.district is None and first_run.district_name == "Matching test district"
+    assert MatchProposal.objects.get(pk=scrap.pk).supplier is None  # the old rows are gone
+    latest = result.match_run.proposals.get(pair_key=scrap.pair_key)
+    assert (latest.supplier_interest, latest.receiver_interest) == (True, True)
+    assert latest.supplier == Company.objects.get(district=new_district, slug="ceramica-due")
+    exchange.refresh_from_db()
+    assert exchange.district == new_district
+    assert exchange.supplier == latest.supplier and exchange.receiver == latest.receiver
+    assert exchange.status == "proposed"
