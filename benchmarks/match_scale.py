@@ -77,7 +77,9 @@ def brute_force_comparison(firms: int) -> dict[str, float]:
     start = time.perf_counter()
     brute = brute_force_candidates(district, options)
     brute_seconds = time.perf_counter() - start
-    unbounded, _ = rank_candidates(district, MatchingOptions(top_k=5, cap=10**9, max_scored=10**9))
+    unbounded, _ = rank_candidates(
+        district, MatchingOptions(top_k=5, cap=10**9, max_scored=10**9, cap_inferred=10**9)
+    )
 
     def key(ranked: list) -> list:
         return [[(c.firm.company.id, round(c.score, 12)) for c in group] for group in ranked]

@@ -63,6 +63,7 @@ class MatchingOptions:
     max_distance_km: float | None = None  # a hard maximum (road estimate); None: no limit
     cap: int = 40  # receivers looked up per shared key, nearest first
     max_scored: int = 64  # candidates fully scored per output, strongest shared keys first
+    cap_inferred: int = 10  # firms of a route's receiving sectors scored per route, nearest first
     min_technical: float = 0.15  # below this a shared word is noise, not a fit
 
 
@@ -490,7 +491,7 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
     scored = [c for item in chosen if (c := score_pair(output, item.firm, item, index, options))]
     declared_firms = {c.firm.company.id for c in scored}
     for route_id in output.route_ids:
-        for firm in index.by_sector.query(("route", route_id), lat, lon, options.cap):
+        for firm in index.by_sector.query(("route", route_id), lat, lon, options.cap_inferred):
             if firm.company.id in declared_firms:
                 continue  # it declared a fitting input: the declared match stands for it
             if (candidate := score_pair(output, firm, None, index, options)) is not None:
