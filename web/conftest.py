@@ -62,3 +62,20 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A page of headless Debian chromium (browser tests; see core/tests/browser.py)."""
+    from ecodistrict_web.core.tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
+    # thread with a running loop unless told it is safe (the test owns the thread).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en-US")  # the site stays Italian regardless
+        yield context.new_page()
+        context.close()
+        browser.close()
