@@ -13,7 +13,7 @@ import importlib
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -53,17 +53,18 @@ def _stdout() -> Console:
     return Console(soft_wrap=True)
 
 
-def _print_problems(report: ValidationReport) -> None:
+def _refuse(report: ValidationReport) -> NoReturn:
+    """Every problem on standard error, one per line, then the count; exit code 1."""
     for problem in report.problems:
         sys.stderr.write(f"{report.source}: {problem}\n")
+    sys.stderr.write(f"{report.source}: {len(report.problems)} problem(s) found\n")
+    raise typer.Exit(EXIT_INVALID)
 
 
 def _load_or_exit(source: str) -> ValidationReport:
     report = validate_district_file(source)
     if not report.ok:
-        _print_problems(report)
-        sys.stderr.write(f"{report.source}: {len(report.problems)} problem(s) found\n")
-        raise typer.Exit(EXIT_INVALID)
+        _refuse(report)
     return report
 
 
@@ -84,9 +85,7 @@ def validate(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
         print(json.dumps(document, ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_OK if report.ok else EXIT_INVALID)
     if not report.ok:
-        _print_problems(report)
-        sys.stderr.write(f"{report.source}: {len(report.problems)} problem(s) found\n")
-        raise typer.Exit(EXIT_INVALID)
+        _refuse(report)
     assert report.district is not None
     district = report.district
     flows = sum(len(c.flows) for c in district.companies)
