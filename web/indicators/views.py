@@ -10,12 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecodistrict_web.accounts.permissions import CHANGE
 from ecodistrict_web.companies.selectors import districts_for_user
+from ecodistrict_web.core.params import int_param, page_language
 from ecodistrict_web.indicators import exports, selectors, services
 from ecodistrict_web.indicators.forms import IndicatorSetForm, RecomputeForm
 from ecodistrict_web.indicators.permissions import (
@@ -23,20 +23,6 @@ from ecodistrict_web.indicators.permissions import (
     can_publish_indicator_set,
     can_view_district_indicators,
 )
-
-
-def _language() -> str:
-    return get_language() or "it"
-
-
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    """An optional whole-number query parameter; a malformed one is a page that does not exist."""
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404(_("No such page."))
-    return int(raw)
 
 
 def _require_district_view(request: HttpRequest) -> None:
@@ -64,7 +50,7 @@ def company_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     not see (a firm member sees only their own)."""
     try:
         page = selectors.company_indicators_page(
-            request.user, pk, _int_param(request, "run"), _language()
+            request.user, pk, int_param(request, "run"), page_language()
         )
     except selectors.RunNotFound:
         raise Http404(_("No such indicator run.")) from None
@@ -88,12 +74,12 @@ def _positioning(request: HttpRequest) -> selectors.PositioningTable:
     try:
         table = selectors.positioning_table(
             request.user,
-            _int_param(request, "district"),
-            _int_param(request, "run"),
+            int_param(request, "district"),
+            int_param(request, "run"),
             division=request.GET.get("division", "").strip(),
             sort=request.GET.get("sort", "name"),
             direction=request.GET.get("dir", "asc"),
-            language=_language(),
+            language=page_language(),
         )
     except selectors.RunNotFound:
         raise Http404(_("No such indicator run.")) from None
@@ -164,7 +150,7 @@ def closure(request: HttpRequest) -> HttpResponse:
     _require_district_view(request)
     try:
         page = selectors.closure_page(
-            request.user, _int_param(request, "district"), _int_param(request, "run"), _language()
+            request.user, int_param(request, "district"), int_param(request, "run"), page_language()
         )
     except selectors.RunNotFound:
         raise Http404(_("No such indicator run.")) from None
@@ -185,7 +171,7 @@ def closure(request: HttpRequest) -> HttpResponse:
 def runs(request: HttpRequest) -> HttpResponse:
     """The runs of a district, newest first, with their set version; staff can recompute."""
     _require_district_view(request)
-    page = selectors.runs_page(request.user, _int_param(request, "district"))
+    page = selectors.runs_page(request.user, int_param(request, "district"))
     if page is None:
         raise Http404(_("No such district."))
     return render(
@@ -250,7 +236,7 @@ def set_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One version: its definitions (formula, source, direction) and targets."""
-    page = selectors.set_version_page(request.user, pk, _language())
+    page = selectors.set_version_page(request.user, pk, page_language())
     if page is None:
         raise Http404(_("No such indicator set version."))
     return render(
@@ -297,7 +283,7 @@ def set_new(request: HttpRequest) -> HttpResponse:
             problems = result.problems
     else:
         form = IndicatorSetForm(
-            initial={"text": selectors.set_form_text(request.user, _int_param(request, "from"))}
+            initial={"text": selectors.set_form_text(request.user, int_param(request, "from"))}
         )
     return render(
         request,

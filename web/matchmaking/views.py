@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from ecodistrict_web.accounts.permissions import CHANGE
 from ecodistrict_web.companies.selectors import districts_for_user
+from ecodistrict_web.core.params import int_param, page_language
 from ecodistrict_web.matchmaking import selectors, services
 from ecodistrict_web.matchmaking.forms import (
     ExchangeStatusForm,
@@ -30,20 +30,6 @@ from ecodistrict_web.matchmaking.permissions import (
     can_run_matching,
     can_view_all_matches,
 )
-
-
-def _language() -> str:
-    return get_language() or "it"
-
-
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    """An optional whole-number query parameter; a malformed one is a page that does not exist."""
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404(_("No such page."))
-    return int(raw)
 
 
 def _require_all_matches(request: HttpRequest) -> None:
@@ -63,7 +49,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
         request,
         "matchmaking/my_matches.html",
         {
-            "sections": selectors.firm_matches_page(request.user, _language()),
+            "sections": selectors.firm_matches_page(request.user, page_language()),
             "can_view_all": can_view_all_matches(request.user),
         },
     )
@@ -123,12 +109,12 @@ def district_matches(request: HttpRequest) -> HttpResponse:
     try:
         page = selectors.district_matches_page(
             request.user,
-            _int_param(request, "district"),
-            _int_param(request, "run"),
+            int_param(request, "district"),
+            int_param(request, "run"),
             filters,
             sort=request.GET.get("sort", selectors.DEFAULT_SORT),
             direction=request.GET.get("dir", "desc"),
-            language=_language(),
+            language=page_language(),
         )
     except selectors.RunNotFound:
         raise Http404(_("No such matching run.")) from None
@@ -179,7 +165,7 @@ def _next_direction(page: selectors.DistrictMatchesPage, key: str) -> str:
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One match with its reasons, fits, impact, the firms' answers and the exchange."""
     _require_all_matches(request)
-    page = selectors.proposal_page(request.user, pk, _language())
+    page = selectors.proposal_page(request.user, pk, page_language())
     if page is None:
         raise Http404(_("No such match."))
     return render(request, "matchmaking/proposal_detail.html", {"page": page})
@@ -247,7 +233,7 @@ def exchanges(request: HttpRequest) -> HttpResponse:
     """ "Scambi proposti": the exchanges of a district with their history; staff move them."""
     _require_all_matches(request)
     page = selectors.exchanges_page(
-        request.user, _int_param(request, "district"), request.GET.get("status", "")
+        request.user, int_param(request, "district"), request.GET.get("status", "")
     )
     if page is None:
         raise Http404(_("No such district."))
