@@ -9,8 +9,6 @@ set version never changes (editing it creates a new version).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.conf import settings
@@ -18,18 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ecodistrict_web.companies.models import District
+from ecodistrict_web.core.models import DistrictRun, ImmutableRecordError
 from ecodistrict_web.core.querysets import RestrictedQuerySet
-
-
-class ImmutableRecordError(Exception):
-    """A stored run, or a published set version, was about to be changed."""
-
-
-def canonical_sha256(document: Any) -> str:
-    """The SHA-256 of a JSON document written canonically (sorted keys, no spaces), so that the
-    digest does not depend on how the database orders an object's keys."""
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class IndicatorSetVersion(models.Model):
@@ -101,8 +89,10 @@ class IndicatorRunQuerySet(RestrictedQuerySet):
     own_rows_lookup = "district__companies"
 
 
-class IndicatorRun(models.Model):
+class IndicatorRun(DistrictRun):
     """The indicators of a district, computed once and kept as they were (never updated)."""
+
+    immutable_message = "an indicator run is never changed; compute a new one"
 
     district = models.ForeignKey(
         District,
@@ -112,7 +102,6 @@ class IndicatorRun(models.Model):
         related_name="indicator_runs",
         verbose_name=_("district"),
     )
-    district_name = models.CharField(_("district name"), max_length=200, db_index=True)
     set_version = models.ForeignKey(
         IndicatorSetVersion,
         on_delete=models.PROTECT,
@@ -120,10 +109,6 @@ class IndicatorRun(models.Model):
         verbose_name=_("indicator set version"),
     )
     indicator_set_label = models.CharField(_("indicator set"), max_length=200)
-    input_snapshot = models.JSONField(
-        _("input data"), help_text=_("The district file the run read, format ecodistrict/1.")
-    )
-    input_sha256 = models.CharField(_("SHA-256 of the input data"), max_length=64)
     results = models.JSONField(
         _("results"), help_text=_("The indicators, format ecodistrict/indicators/1.")
     )
@@ -140,17 +125,7 @@ class IndicatorRun(models.Model):
     flow_balance = models.JSONField(
         _("flow balance"), default=dict, help_text=_("Matter, energy, water and waste flows.")
     )
-    library_version = models.CharField(_("ecodistrict version"), max_length=40)
     trigger = models.CharField(_("trigger"), max_length=10, choices=RunTrigger.choices)
-    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("computed by"),
-    )
 
     objects = IndicatorRunQuerySet.as_manager()
 
@@ -164,12 +139,3 @@ class IndicatorRun(models.Model):
         return (
             f"{self.district_name} · {self.indicator_set_label} · {self.created_at:%Y-%m-%d %H:%M}"
         )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError("an indicator run is never changed; compute a new one")
-        super().save(*args, **kwargs)
-
-    def snapshot_intact(self) -> bool:
-        """Whether the stored input data still hash to ``input_sha256``."""
-        return canonical_sha256(self.input_snapshot) == self.input_sha256

@@ -31,12 +31,12 @@ from ecodistrict.indicators.positioning import (
 )
 from ecodistrict_web.companies import selectors as company_selectors
 from ecodistrict_web.companies.models import District
+from ecodistrict_web.core.models import canonical_sha256
 from ecodistrict_web.indicators import selectors
 from ecodistrict_web.indicators.models import (
     IndicatorRun,
     IndicatorSetVersion,
     RunTrigger,
-    canonical_sha256,
 )
 
 logger = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ecodistrict_web.accounts.permissions import VIEW, Scope, scope_for
 from ecodistrict_web.companies.models import Company, District, FlowKind
+from ecodistrict_web.core.models import DistrictRun, ImmutableRecordError, canonical_sha256
 from ecodistrict_web.core.querysets import RestrictedQuerySet
-from ecodistrict_web.indicators.models import ImmutableRecordError, canonical_sha256
 
 __all__ = [
     "ExchangeStatus",
@@ -110,8 +110,10 @@ class MatchRunQuerySet(RestrictedQuerySet):
     own_rows_lookup = "district__companies"
 
 
-class MatchRun(models.Model):
+class MatchRun(DistrictRun):
     """The matches of a district, computed once and kept as they were (never updated)."""
+
+    immutable_message = "a matching run is never changed; compute a new one"
 
     district = models.ForeignKey(
         District,
@@ -121,11 +123,6 @@ class MatchRun(models.Model):
         related_name="match_runs",
         verbose_name=_("district"),
     )
-    district_name = models.CharField(_("district name"), max_length=200, db_index=True)
-    input_snapshot = models.JSONField(
-        _("input data"), help_text=_("The district file the run read, format ecodistrict/1.")
-    )
-    input_sha256 = models.CharField(_("SHA-256 of the input data"), max_length=64)
     results = models.JSONField(
         _("results"), help_text=_("The matches, format ecodistrict/matches/1.")
     )
@@ -139,17 +136,7 @@ class MatchRun(models.Model):
         help_text=_("Road distance (estimate) beyond which no match is proposed; empty: none."),
     )
     match_count = models.PositiveIntegerField(_("matches"), default=0)
-    library_version = models.CharField(_("ecodistrict version"), max_length=40)
     trigger = models.CharField(_("trigger"), max_length=10, choices=MatchTrigger.choices)
-    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("computed by"),
-    )
 
     objects = MatchRunQuerySet.as_manager()
 
@@ -163,15 +150,6 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_name} · {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError("a matching run is never changed; compute a new one")
-        super().save(*args, **kwargs)
-
-    def snapshot_intact(self) -> bool:
-        """Whether the stored input data still hash to ``input_sha256``."""
-        return canonical_sha256(self.input_snapshot) == self.input_sha256
 
 
 class MatchProposal(models.Model):

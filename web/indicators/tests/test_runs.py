@@ -9,12 +9,11 @@ from ecodistrict.io import validate_district_text
 from ecodistrict_web.companies.models import Company, District, Flow
 from ecodistrict_web.companies.services import import_district, save_flow
 from ecodistrict_web.conftest import SMALL_DISTRICT
+from ecodistrict_web.core.models import ImmutableRecordError, canonical_sha256
 from ecodistrict_web.indicators import selectors, services
 from ecodistrict_web.indicators.models import (
-    ImmutableRecordError,
     IndicatorRun,
     IndicatorSetVersion,
-    canonical_sha256,
 )
 
 pytestmark = pytest.mark.django_db

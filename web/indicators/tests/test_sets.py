@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
+from ecodistrict_web.core.models import ImmutableRecordError
 from ecodistrict_web.indicators import selectors, services
 from ecodistrict_web.indicators.models import (
-    ImmutableRecordError,
     IndicatorRun,
     IndicatorSetVersion,
 )
