@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "simple_history",
     "ecodistrict_web.core.apps.CoreConfig",
     "ecodistrict_web.accounts",
     "ecodistrict_web.companies",
@@ -122,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made each audited change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
