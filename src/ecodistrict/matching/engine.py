@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 
 from ecodistrict.codes.ewc import get_ewc
 from ecodistrict.domain.models import Company, DistrictFile, Flow
-from ecodistrict.geo import great_circle_km
+from ecodistrict.geo import EARTH_RADIUS_KM
 from ecodistrict.matching.knowledge import (
     EmissionFactor,
     RecoveryRoute,
     load_emission_factors,
     load_recovery_routes,
-    receiving_sector_matches,
+    receiving_sector_level,
 )
 from ecodistrict.matching.spatial import SpatialPostings
-from ecodistrict.matching.text import phrase_terms, terms
+from ecodistrict.matching.text import fold, phrase_terms, stem, terms
 from ecodistrict.units import UnitError, unit_conversion
 
 #: Road distance from great-circle distance: a network distance is about 1.2 times the
@@ -56,6 +56,88 @@ CONTINUITY_FIT = {"continuous": 1.0, "seasonal": 0.7, "one-off": 0.4, None: 0.8}
 #: treated wastewater of another firm is not proposed to them.
 POTABLE_DIVISIONS = frozenset({"10", "11", "21"})
 
+#: Water uses, told from the words of the need (stems): drinking water cannot be served by
+#: another firm's water; demineralised or purified water needs treatment first; cooling,
+#: washing, irrigation, mixing and other process uses take recovered water as it is.
+WATER_DRINKING = ("potabi", "drinki", "potable", "sanita")
+WATER_NEEDS_TREATMENT = ("demine", "deioni", "purifi", "ultrap", "osmos", "distil", "addolc",
+                         "soften")  # fmt: skip
+WATER_DIRECT_USES = ("raffre", "coolin", "irrig", "lavagg", "washin", "impast", "mixing",
+                     "process", "industr", "antinc", "fire", "torri", "tower", "abbatt",
+                     "scrubb", "rinse", "risciac", "condens", "boiler", "caldai")  # fmt: skip
+WATER_USE_FIT = {"treatment": 0.35, "direct": 0.6, "unknown": 0.5}
+#: Uses that never touch the product, open to food and pharma firms too (Reg. (EC) 852/2004,
+#: Annex II ch. VII: non-drinking water for steam, fire control and cooling).
+WATER_NON_CONTACT = ("raffre", "coolin", "antinc", "fire", "torri", "tower", "condens", "boiler",
+                     "caldai")  # fmt: skip
+
+
+def water_non_contact(description: str) -> bool:
+    words = [stem(w) for w in fold(description).replace("-", " ").split()]
+    return any(w.startswith(WATER_NON_CONTACT) for w in words)
+
+
+def water_use_fit(description: str) -> float | None:
+    """Technical fit of recovered water for a need, from its use; None for drinking water."""
+    words = [stem(w) for w in fold(description).replace("-", " ").split()]
+    if any(w.startswith(WATER_DRINKING) for w in words):
+        return None
+    if any(w.startswith(WATER_NEEDS_TREATMENT) for w in words):
+        return WATER_USE_FIT["treatment"]
+    if any(w.startswith(WATER_DIRECT_USES) for w in words):
+        return WATER_USE_FIT["direct"]
+    return WATER_USE_FIT["unknown"]
+
+
+#: Technical fit of an inferred receiver: base + slope x the route's confidence, higher when
+#: the route names the receiver's ATECO class than when it names only its division.
+INFERRED_CLASS_BASE, INFERRED_CLASS_SLOPE = 0.5, 0.45
+INFERRED_DIVISION_BASE, INFERRED_DIVISION_SLOPE = 0.4, 0.35
+
+#: Energy carriers, told from the words of a description (first carrier word wins, a stated
+#: temperature means heat). Surplus heat serves a heat need at or below its temperature, and a
+#: fuel burnt for heating (partly); it never serves an electricity need. See matching.md.
+CARRIER_WORDS: dict[str, tuple[str, ...]] = {
+    "heat": ("calor", "heat", "vapor", "steam", "termic", "therma", "teleri", "cald", "hot",
+             "conden"),
+    "cold": ("fredd", "cold", "chill", "refrig", "frigor", "raffre", "coolin"),
+    "electricity": ("elettr", "electr", "kwh"),
+    "fuel": ("gas", "metan", "methan", "gasoli", "diesel", "gpl", "lpg", "fuel", "combus",
+             "biogas", "syngas", "pellet", "cippat", "biomas", "carbon", "coal", "idroge",
+             "hydrog", "tail"),
+}  # fmt: skip
+#: Words saying that a fuel input is burnt to make heat (a boiler, a dryer, space heating);
+#: stems as `text.stem` makes them.
+HEATING_PURPOSE = ("caldai", "boiler", "riscal", "heatin", "vapor", "steam", "essicc", "drying",
+                   "dryer", "cald", "hot", "sanita", "pastor", "lavagg", "washin")  # fmt: skip
+#: Technical fit of a surplus carrier (row) for a need (column); absent: it cannot serve it.
+CARRIER_FIT: dict[tuple[str, str], float] = {
+    ("heat", "heat"): 0.9,
+    ("heat", "fuel-for-heat"): 0.55,
+    ("fuel", "fuel"): 0.8,
+    ("fuel", "fuel-for-heat"): 0.8,
+    ("fuel", "heat"): 0.45,
+    ("electricity", "electricity"): 0.8,
+    ("cold", "cold"): 0.85,
+}
+
+
+def energy_carrier(description: str, temperature_c: float | None, *, need: bool) -> str | None:
+    """heat, cold, electricity, fuel or fuel-for-heat (a need only); None when unknown."""
+    words = [stem(w) for w in fold(description).replace("-", " ").split()]
+    carrier = None
+    for word in words:
+        carrier = next(
+            (name for name, stems in CARRIER_WORDS.items() if word.startswith(stems)), None
+        )
+        if carrier is not None:
+            break
+    if temperature_c is not None and carrier not in ("fuel", "electricity"):
+        carrier = "cold" if temperature_c < 10 else "heat"
+    if need and carrier == "fuel" and any(w.startswith(HEATING_PURPOSE) for w in words):
+        return "fuel-for-heat"
+    return carrier
+
 
 @dataclass(frozen=True)
 class MatchingOptions:
@@ -70,7 +152,7 @@ class MatchingOptions:
 #: Words of a description that take part in matching: the most specific ones (highest IDF).
 #: Bounding them bounds the work per flow; the similarity reads the same words, so the indexed
 #: search and the all-pairs reference still agree.
-KEY_TERMS = 8
+KEY_TERMS = 12
 
 #: Weight of each kind of shared key when candidates must be pruned (an EWC sub-chapter or a
 #: recovery route says more than one shared word).
@@ -90,6 +172,8 @@ class _Output:
     route_ids: frozenset[str]
     legal_terms: frozenset[str]  # words of the EWC legal text, kept apart from the firm's own
     legal_norm: float
+    carrier: str | None = None  # energy only: heat, cold, electricity, fuel
+    position: tuple[float, float, float] = (0.0, 0.0, 1.0)  # lat, lon (radians), cos(lat)
 
 
 @dataclass(slots=True)
@@ -103,6 +187,8 @@ class _Input:
     terms: frozenset[str]
     norm: float
     route_ids: frozenset[str]
+    carrier: str | None = None  # energy only: heat, cold, electricity, fuel, fuel-for-heat
+    water_fit: float | None = None  # water only: fit of recovered water for its use (None: no)
 
 
 @dataclass(slots=True)
@@ -110,6 +196,8 @@ class _Firm:
     company: Company
     division: str
     sector_route_ids: frozenset[str]
+    class_route_ids: frozenset[str]  # the routes naming the firm's ATECO class, not its division
+    position: tuple[float, float, float]  # lat, lon (radians), cos(lat)
     inputs: list[_Input] = field(default_factory=list)
 
 
@@ -207,15 +295,23 @@ class _Index:
         document_frequency: Counter[str] = Counter()
         flow_count = 0
         routes_of_sector: dict[str, frozenset[str]] = {}
+        class_routes: dict[str, frozenset[str]] = {}
         for company in district.companies:
             division = company.ateco[:2]
             if company.ateco not in routes_of_sector:
-                routes_of_sector[company.ateco] = frozenset(
-                    route.id
+                levels = {
+                    route.id: receiving_sector_level(route, company.ateco)
                     for route in knowledge.routes.values()
-                    if receiving_sector_matches(route, company.ateco)
+                }
+                routes_of_sector[company.ateco] = frozenset(r for r, v in levels.items() if v)
+                class_routes[company.ateco] = frozenset(
+                    r for r, v in levels.items() if v == "class"
                 )
-            firm = _Firm(company, division, routes_of_sector[company.ateco])
+            lat, lon = math.radians(company.location.lat), math.radians(company.location.lon)
+            firm = _Firm(
+                company, division, routes_of_sector[company.ateco], class_routes[company.ateco],
+                (lat, lon, math.cos(lat)),
+            )  # fmt: skip
             self.firms.append(firm)
             for flow in company.flows:
                 document_frequency.update(terms(flow.description) | _ewc_terms(flow.ewc))
@@ -225,6 +321,7 @@ class _Index:
             t: math.log((count + 1) / (df + 1)) + 1.0 for t, df in document_frequency.items()
         }
         idf = self.idf
+        self.max_idf = math.log((count + 1) / 2) + 1.0  # a word of one flow only
 
         def key_terms(words: frozenset[str]) -> frozenset[str]:
             if len(words) <= KEY_TERMS:
@@ -248,9 +345,15 @@ class _Index:
                         if _takes(route, flow.kind, flow.ewc, own_words, flow.temperature_c,
                                   take_ewc, keywords)
                     )  # fmt: skip
+                    carrier = (
+                        energy_carrier(flow.description, flow.temperature_c, need=False)
+                        if flow.kind == "energy"
+                        else None
+                    )
                     self.outputs.append(
                         _Output(firm.company, flow, flow.kind, _quantity(flow), flow.ewc,
-                                subchapter, matched_words, norm, routes, legal_words, legal_norm)
+                                subchapter, matched_words, norm, routes, legal_words, legal_norm,
+                                carrier, firm.position)
                     )  # fmt: skip
                 else:
                     routes = frozenset(
@@ -258,9 +361,20 @@ class _Index:
                         for route, keywords in knowledge.route_gives
                         if route.kind == flow.kind and any(k <= own_words for k in keywords)
                     )
+                    carrier = (
+                        energy_carrier(flow.description, flow.temperature_c, need=True)
+                        if flow.kind == "energy"
+                        else None
+                    )
+                    water_fit = None
+                    if flow.kind == "water" and (
+                        firm.division not in POTABLE_DIVISIONS
+                        or water_non_contact(flow.description)
+                    ):  # food and pharma: water touching the product must be drinking water
+                        water_fit = water_use_fit(flow.description)
                     firm.inputs.append(
                         _Input(firm, flow, flow.kind, _quantity(flow), flow.ewc, subchapter,
-                               matched_words, norm, routes)
+                               matched_words, norm, routes, carrier, water_fit)
                     )  # fmt: skip
 
         self.declared: SpatialPostings[_Input] = SpatialPostings()
@@ -270,8 +384,11 @@ class _Index:
             for item in firm.inputs:
                 for key in input_keys(item):
                     self.declared.add(key, lat, lon, item)
+            # Firms of a route's named classes and of its named divisions are looked up apart:
+            # the class is the stronger evidence, and must not be crowded out by a division.
             for route_id in firm.sector_route_ids:
-                self.by_sector.add(("route", route_id), lat, lon, firm)
+                level = "class" if route_id in firm.class_route_ids else "division"
+                self.by_sector.add((level, route_id), lat, lon, firm)
 
 
 def output_keys(output: _Output) -> set[tuple[str, ...]]:
@@ -301,19 +418,31 @@ def input_keys(item: _Input) -> set[tuple[str, ...]]:
     return keys
 
 
-def _similarity(output: _Output, item: _Input, idf: dict[str, float]) -> tuple[float, list[str]]:
+#: A rare word shared by both descriptions ("sulphur", "whey") is evidence even when the rest of
+#: the descriptions differ: it counts RARE_TERM_WEIGHT x its IDF over the largest possible IDF.
+RARE_TERM_WEIGHT = 0.6
+
+
+def _similarity(
+    output: _Output, item: _Input, index: _Index, explain: bool = True
+) -> tuple[float, list[str]]:
     """Cosine similarity (IDF-weighted) of the receiver's words with the supplier's own words,
-    or, at 0.7 of its value, with the EWC legal text of the supplier's code."""
+    or, at 0.7 of its value, with the EWC legal text of the supplier's code; at least the
+    weight of the rarest word the receiver shares with the supplier's own words."""
+    idf = index.idf
     best, shared_best = 0.0, frozenset[str]()
-    for words, norm, weight in (
-        (output.terms, output.norm, 1.0),
-        (output.legal_terms, output.legal_norm, 0.7),
-    ):
-        shared = words & item.terms
-        if shared:
-            value = weight * sum(idf[t] ** 2 for t in shared) / (norm * item.norm)
-            if value > best:
-                best, shared_best = value, shared
+    shared = output.terms & item.terms
+    if shared:
+        best = sum(idf[t] ** 2 for t in shared) / (output.norm * item.norm)
+        best = max(best, RARE_TERM_WEIGHT * max(idf[t] for t in shared) / index.max_idf)
+        shared_best = shared
+    legal_shared = output.legal_terms & item.terms
+    if legal_shared:
+        value = 0.7 * sum(idf[t] ** 2 for t in legal_shared) / (output.legal_norm * item.norm)
+        if value > best:
+            best, shared_best = value, legal_shared
+    if not explain:
+        return best, []
     return best, sorted(shared_best, key=lambda t: (-idf[t], t))
 
 
@@ -330,77 +459,114 @@ def _combine(components: Iterable[float]) -> float:
 
 
 def _declared_technical(
-    output: _Output, item: _Input, index: _Index
-) -> tuple[float, dict[str, object]] | None:
+    output: _Output, item: _Input, index: _Index, explain: bool
+) -> tuple[float, str | None, dict[str, object] | None] | None:
+    """Technical fit of an output for a declared input, the route it rests on, and (when
+    `explain`) the evidence the reasons are written from. None: it cannot serve the input."""
     if output.kind != item.kind:
         return None
-    evidence: dict[str, object] = {}
+    evidence: dict[str, object] | None = {} if explain else None
     components: list[float] = []
+    route_id: str | None = None
     if output.kind == "energy":
+        if output.carrier is not None and item.carrier is not None:
+            carrier_fit = CARRIER_FIT.get((output.carrier, item.carrier))
+            if carrier_fit is None:
+                return None  # e.g. heat cannot serve an electricity need
+            if evidence is not None:
+                evidence["carrier"] = (output.carrier, item.carrier)
+        else:
+            carrier_fit = None
         offered, needed = output.flow.temperature_c, item.flow.temperature_c
         if offered is not None and needed is not None:
             if offered < needed:
                 return None  # heat below the need's temperature cannot serve it
-            components.append(0.9)
-            evidence["temperature"] = (offered, needed)
-    if output.kind == "water":
-        if item.firm.division in POTABLE_DIVISIONS:
-            return None
-        components.append(0.5)
-        evidence["non_potable_use"] = True
+            components.append(carrier_fit if carrier_fit is not None else 0.9)
+            if evidence is not None:
+                evidence["temperature"] = (offered, needed)
+        elif carrier_fit is not None:
+            components.append(carrier_fit)
+    elif output.kind == "water":
+        if item.water_fit is None:
+            return None  # drinking water, or water touching food: never another firm's water
+        components.append(item.water_fit)
+        if evidence is not None:
+            evidence["non_potable_use"] = True
     if output.ewc and item.ewc:
         if output.ewc == item.ewc:
             components.append(1.0)
-            evidence["same_ewc"] = output.ewc
+            if evidence is not None:
+                evidence["same_ewc"] = output.ewc
         elif output.subchapter == item.subchapter:
             components.append(0.6)
-            evidence["same_subchapter"] = output.subchapter
-    shared_routes = output.route_ids & item.route_ids
-    if shared_routes:
-        best = _strongest_route(shared_routes, index)
-        # A route is strong evidence when the receiver's activity is one of its receivers; when
-        # only the input's words name what the route gives, it is weaker (generic words).
-        strong = best.id in item.firm.sector_route_ids
-        components.append((0.6 if strong else 0.45) + (0.35 if strong else 0.2) * best.confidence)
-        evidence["route"] = best.id
-    similarity, shared_terms = _similarity(output, item, index.idf)
+            if evidence is not None:
+                evidence["same_subchapter"] = output.subchapter
+    if output.route_ids and item.route_ids:
+        shared_routes = output.route_ids & item.route_ids
+        if shared_routes:
+            best = _strongest_route(shared_routes, index)
+            # A route is strong evidence when the receiver's activity is one of its receivers;
+            # when only the input's words name what the route gives, it is weaker.
+            strong = best.id in item.firm.sector_route_ids
+            components.append(
+                (0.6 if strong else 0.3) + (0.35 if strong else 0.15) * best.confidence
+            )
+            route_id = best.id
+    similarity, shared_terms = _similarity(output, item, index, explain)
     if similarity > 0:
         components.append(similarity)
-        evidence["shared_terms"] = shared_terms[:5]
-        evidence["similarity"] = similarity
+        if evidence is not None:
+            evidence["shared_terms"] = shared_terms[:5]
+            evidence["similarity"] = similarity
     if not components:
         return None
     # The receiver's activity is a known user of a route that takes the output: supporting
     # evidence that separates a real user from a firm that only shares words.
-    sector_routes = output.route_ids & item.firm.sector_route_ids
-    if sector_routes:
-        best = _strongest_route(sector_routes, index)
-        components.append(0.35 + 0.35 * best.confidence)
-        evidence.setdefault("route", best.id)
-        evidence["sector_route"] = best.id
-    return _combine(components), evidence
+    if output.route_ids and item.firm.sector_route_ids:
+        sector_routes = output.route_ids & item.firm.sector_route_ids
+        if sector_routes:
+            best = _strongest_route(sector_routes, index)
+            components.append(0.35 + 0.35 * best.confidence)
+            if route_id is None:
+                route_id = best.id
+            if evidence is not None:
+                evidence["sector_route"] = best.id
+    if evidence is not None and route_id is not None:
+        evidence["route"] = route_id
+    return _combine(components), route_id, evidence
 
 
 def _inferred_technical(
-    output: _Output, firm: _Firm, index: _Index
-) -> tuple[float, dict[str, object]] | None:
+    output: _Output, firm: _Firm, index: _Index, explain: bool
+) -> tuple[float, str | None, dict[str, object] | None] | None:
     shared = output.route_ids & firm.sector_route_ids
     if not shared:
         return None
     if output.kind == "water" and firm.division in POTABLE_DIVISIONS:
         return None
-    best = _strongest_route(shared, index)
-    return 0.4 + 0.4 * best.confidence, {"route": best.id, "sector": firm.company.ateco}
+    # A route naming the receiver's class (35.30 district heating for surplus heat) says more
+    # than one naming its whole division (20 chemicals): the class is the activity itself.
+    by_class = shared & firm.class_route_ids
+    best = _strongest_route(by_class or shared, index)
+    technical = (
+        INFERRED_CLASS_BASE + INFERRED_CLASS_SLOPE * best.confidence
+        if by_class
+        else INFERRED_DIVISION_BASE + INFERRED_DIVISION_SLOPE * best.confidence
+    )
+    evidence: dict[str, object] | None = (
+        {"route": best.id, "sector": firm.company.ateco} if explain else None
+    )
+    return technical, best.id, evidence
 
 
-def _legal_fit(output: _Output, evidence: dict[str, object], index: _Index) -> float:
+def _legal_fit(output: _Output, route_id: str | None, index: _Index) -> float:
     status = output.flow.legal_status
     if status in ("by-product", "end-of-waste"):
         return 1.0
     if status == "product":
         return 0.9
     if status == "waste":
-        route = index.knowledge.routes.get(str(evidence.get("route", "")))
+        route = index.knowledge.routes.get(route_id) if route_id else None
         return 0.8 if route is not None and route.operation else 0.6
     return 0.9  # energy, water and services carry no waste status
 
@@ -415,28 +581,36 @@ def _quantity_fit(output: _Output, item: _Input | None) -> float:
 
 
 def score_pair(
-    output: _Output, firm: _Firm, item: _Input | None, index: _Index, options: MatchingOptions
+    output: _Output,
+    firm: _Firm,
+    item: _Input | None,
+    index: _Index,
+    options: MatchingOptions,
+    explain: bool = True,
 ) -> Candidate | None:
-    """The score of one output with one receiver (through one input, or inferred)."""
+    """The score of one output with one receiver (through one input, or inferred).
+
+    With `explain` false the evidence is not collected (ranking); the winners are scored again
+    with it, by the same function, so the score cannot differ."""
     if firm.company.id == output.company.id:
         return None  # a firm is never matched with itself
     found = (
-        _declared_technical(output, item, index)
+        _declared_technical(output, item, index, explain)
         if item is not None
-        else _inferred_technical(output, firm, index)
+        else _inferred_technical(output, firm, index, explain)
     )
     if found is None:
         return None
-    technical, evidence = found
+    technical, route_id, evidence = found
     if technical < options.min_technical:
         return None
-    road_km = ROAD_CIRCUITY * great_circle_km(output.company.location, firm.company.location)
+    road_km = ROAD_CIRCUITY * _great_circle_km(output.position, firm.position)
     if options.max_distance_km is not None and road_km > options.max_distance_km:
         return None
     distance_fit = 1.0 / (1.0 + road_km / DISTANCE_HALF_KM[output.kind])
     quantity_fit = _quantity_fit(output, item)
     continuity_fit = CONTINUITY_FIT.get(output.flow.available, 0.8)
-    legal_fit = _legal_fit(output, evidence, index)
+    legal_fit = _legal_fit(output, route_id, index)
     score = (
         WEIGHTS["technical"] * technical
         + WEIGHTS["quantity"] * quantity_fit
@@ -446,8 +620,16 @@ def score_pair(
     )
     return Candidate(
         output, firm, item, "declared" if item is not None else "inferred", score, technical,
-        quantity_fit, distance_fit, continuity_fit, legal_fit, road_km, evidence,
+        quantity_fit, distance_fit, continuity_fit, legal_fit, road_km,
+        evidence if evidence is not None else {},
     )  # fmt: skip
+
+
+def _great_circle_km(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """Haversine distance from precomputed (lat rad, lon rad, cos lat): `geo.great_circle_km`
+    without re-converting the same coordinates for every pair."""
+    h = math.sin((b[0] - a[0]) / 2) ** 2 + a[2] * b[2] * math.sin((b[1] - a[1]) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _best_per_receiver(candidates: Iterable[Candidate], top_k: int) -> list[Candidate]:
@@ -488,15 +670,33 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
             key=lambda i: (-weight[i], items[i].firm.company.id, items[i].flow.id),
         )[: options.max_scored]
         chosen = [items[i] for i in strongest]
-    scored = [c for item in chosen if (c := score_pair(output, item.firm, item, index, options))]
+    scored = [
+        c for item in chosen if (c := score_pair(output, item.firm, item, index, options, False))
+    ]
     declared_firms = {c.firm.company.id for c in scored}
-    for route_id in output.route_ids:
-        for firm in index.by_sector.query(("route", route_id), lat, lon, options.cap_inferred):
-            if firm.company.id in declared_firms:
-                continue  # it declared a fitting input: the declared match stands for it
-            if (candidate := score_pair(output, firm, None, index, options)) is not None:
-                scored.append(candidate)
-    return _best_per_receiver(scored, options.top_k)
+    inferred_firms: set[str] = set()
+    for route_id in sorted(output.route_ids):
+        for level in ("class", "division"):
+            for firm in index.by_sector.query((level, route_id), lat, lon, options.cap_inferred):
+                if firm.company.id in declared_firms or firm.company.id in inferred_firms:
+                    continue  # a declared fitting input stands for it; one inferred per firm
+                inferred_firms.add(firm.company.id)
+                candidate = score_pair(output, firm, None, index, options, False)
+                if candidate is not None:
+                    scored.append(candidate)
+    return _explained(_best_per_receiver(scored, options.top_k), index, options)
+
+
+def _explained(
+    winners: list[Candidate], index: _Index, options: MatchingOptions
+) -> list[Candidate]:
+    """The winners scored again with their evidence (same function, so the same score)."""
+    explained = []
+    for candidate in winners:
+        again = score_pair(candidate.output, candidate.firm, candidate.input, index, options)
+        assert again is not None and again.score == candidate.score
+        explained.append(again)
+    return explained
 
 
 def rank_candidates(

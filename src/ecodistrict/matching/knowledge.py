@@ -223,17 +223,25 @@ def receiving_sector_matches(route: RecoveryRoute, ateco_code: str) -> bool:
     equals a division entry ("23.31" with "23"). Codes are compared as ATECO 2025: convert a
     NACE Rev.2 / ATECO 2007 code first (`ecodistrict.codes.lookup_activity`).
     """
+    return receiving_sector_level(route, ateco_code) is not None
+
+
+def receiving_sector_level(route: RecoveryRoute, ateco_code: str) -> str | None:
+    """The level at which a route names a firm's ATECO code: "class", "division" or None.
+
+    A class names the activity itself; a division is a broader, weaker hint."""
     code = normalize_activity_code(ateco_code)
     if code is None or not _DIVISION.fullmatch(code[:2]):
-        return False
+        return None
     klass = code[:5] if _CLASS.fullmatch(code[:5]) else None
+    level = None
     for sector in route.receiving_sectors:
         if len(sector) == 2:
             if sector == code[:2]:
-                return True
+                level = "division"
         elif sector == klass:
-            return True
-    return False
+            return "class"
+    return level
 
 
 def routes_for_sector(routes: Iterable[RecoveryRoute], ateco_code: str) -> list[RecoveryRoute]:
