@@ -328,6 +328,8 @@ class _Index:
                 return words
             return frozenset(sorted(words, key=lambda t: (-idf[t], t))[:KEY_TERMS])
 
+        takes_cache: dict[tuple[object, ...], frozenset[str]] = {}
+        gives_cache: dict[tuple[object, ...], frozenset[str]] = {}
         for firm in self.firms:
             for flow in firm.company.flows:
                 own_words = terms(flow.description)
@@ -339,12 +341,16 @@ class _Index:
                 if flow.direction == "out":
                     if flow.legal_status == "product":
                         continue  # selling a product is trade, not symbiosis (see matching.md)
-                    routes = frozenset(
-                        route.id
-                        for route, take_ewc, keywords in knowledge.route_takes
-                        if _takes(route, flow.kind, flow.ewc, own_words, flow.temperature_c,
-                                  take_ewc, keywords)
-                    )  # fmt: skip
+                    # Many firms write the same description: route matching once per text.
+                    takes_key = (flow.kind, flow.ewc, flow.description, flow.temperature_c)
+                    routes: frozenset[str] | None = takes_cache.get(takes_key)
+                    if routes is None:
+                        routes = takes_cache[takes_key] = frozenset(
+                            route.id
+                            for route, take_ewc, keywords in knowledge.route_takes
+                            if _takes(route, flow.kind, flow.ewc, own_words, flow.temperature_c,
+                                      take_ewc, keywords)
+                        )  # fmt: skip
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=False)
                         if flow.kind == "energy"
@@ -356,11 +362,14 @@ class _Index:
                                 carrier, firm.position)
                     )  # fmt: skip
                 else:
-                    routes = frozenset(
-                        route.id
-                        for route, keywords in knowledge.route_gives
-                        if route.kind == flow.kind and any(k <= own_words for k in keywords)
-                    )
+                    gives_key = (flow.kind, flow.description)
+                    routes = gives_cache.get(gives_key)
+                    if routes is None:
+                        routes = gives_cache[gives_key] = frozenset(
+                            route.id
+                            for route, keywords in knowledge.route_gives
+                            if route.kind == flow.kind and any(k <= own_words for k in keywords)
+                        )
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=True)
                         if flow.kind == "energy"
@@ -663,12 +672,17 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
             weight[id(item)] = weight.get(id(item), 0.0) + key_weight
     chosen: Iterable[_Input] = items.values()
     if len(items) > options.max_scored:
-        # Many receivers share a key: score those sharing the strongest keys.
-        # Ties broken by receiver and input id: never by memory address or set order.
-        strongest = sorted(
-            items,
-            key=lambda i: (-weight[i], items[i].firm.company.id, items[i].flow.id),
-        )[: options.max_scored]
+        # Many receivers share a key: score those sharing the strongest keys, the nearest first
+        # among equals (distance is part of the score); then by receiver and input id, never by
+        # memory address or set order.
+        here = output.position
+
+        def strength(i: int) -> tuple[float, float, str, str]:
+            there = items[i].firm.position
+            planar = (there[0] - here[0]) ** 2 + (here[2] * (there[1] - here[1])) ** 2
+            return (-weight[i], planar, items[i].firm.company.id, items[i].flow.id)
+
+        strongest = sorted(items, key=strength)[: options.max_scored]
         chosen = [items[i] for i in strongest]
     scored = [
         c for item in chosen if (c := score_pair(output, item.firm, item, index, options, False))
