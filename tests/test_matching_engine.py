@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from ecodistrict import load_district_file
@@ -15,6 +16,7 @@ from ecodistrict.domain import validate_district_data
 from ecodistrict.geo import great_circle_km
 from ecodistrict.matching import load_emission_factors, match_district
 from ecodistrict.matching.engine import (
+    EXHAUSTIVE_UP_TO_FIRMS,
     ROAD_CIRCUITY,
     MatchingOptions,
     brute_force_candidates,
@@ -234,6 +236,45 @@ def test_indexed_search_equals_brute_force_on_the_demo_with_the_shipped_routes()
         [(c.firm.company.id, round(c.score, 12)) for c in g] for g in brute
     ]
     assert sum(len(g) for g in indexed) > 0
+
+
+def _replicated_demo(copies: int) -> Any:
+    """The demo firms `copies` times over, each copy moved 0.05° further north-east."""
+    demo = Path(__file__).parents[1] / "src/ecodistrict/data/demo/formigine-demo.yaml"
+    data = yaml.safe_load(demo.read_text(encoding="utf-8"))
+    companies = []
+    for n in range(copies):
+        for company in data["companies"]:
+            copy = json.loads(json.dumps(company))
+            copy["id"] = f"{company['id']}-{n}"
+            copy["location"]["lat"] += 0.05 * n
+            copy["location"]["lon"] += 0.05 * n
+            for flow in copy["flows"]:
+                flow.pop("supplied_by", None)
+            companies.append(copy)
+    data["companies"] = companies
+    district, problems = validate_district_data(data)
+    assert problems == [] and district is not None
+    return district
+
+
+def test_processes_give_the_same_matches_as_one():
+    # 600 firms (above the exhaustive search limit, so the bounded search runs) and about 3,000
+    # outputs: three chunks, ranked by two forked processes or by this one.
+    district = _replicated_demo(20)
+    one = match_district(district, top_k=3, workers=1)
+    two = match_district(district, top_k=3, workers=2)
+    assert len(one.matches) > 3000
+    assert one.to_document() == two.to_document()
+
+
+def test_default_bounds_apply_only_above_the_exhaustive_limit():
+    small = MatchingOptions().bounded(EXHAUSTIVE_UP_TO_FIRMS)
+    large = MatchingOptions().bounded(EXHAUSTIVE_UP_TO_FIRMS + 1)
+    assert (small.cap, small.max_scored, small.cap_inferred) == (2**31, 2**31, 2**31)
+    assert (large.cap, large.max_scored, large.cap_inferred) == (24, 32, 8)
+    chosen = MatchingOptions(cap=5).bounded(10)
+    assert (chosen.cap, chosen.max_scored) == (5, 2**31)  # a bound set by the caller stays
 
 
 def test_one_firm_and_zero_quantities_do_not_crash():

@@ -23,7 +23,7 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ecodistrict.codes.ewc import get_ewc
 from ecodistrict.domain.models import Company, DistrictFile, Flow
@@ -143,10 +143,35 @@ def energy_carrier(description: str, temperature_c: float | None, *, need: bool)
 class MatchingOptions:
     top_k: int = 5
     max_distance_km: float | None = None  # a hard maximum (road estimate); None: no limit
-    cap: int = 40  # receivers looked up per shared key, nearest first
-    max_scored: int = 64  # candidates fully scored per output, strongest shared keys first
-    cap_inferred: int = 10  # firms of a route's receiving sectors scored per route, nearest first
+    # Bounds on the work per output, for large districts (None: the default below, or no bound
+    # at all in a district of at most EXHAUSTIVE_UP_TO_FIRMS firms, searched exhaustively).
+    cap: int | None = None  # receivers looked up per shared key, nearest first
+    max_scored: int | None = None  # candidates fully scored per output, strongest keys first
+    cap_inferred: int | None = None  # firms per route's receiving sectors, nearest first
     min_technical: float = 0.15  # below this a shared word is noise, not a fit
+
+    def bounded(self, firms: int) -> MatchingOptions:
+        """These options with every bound set, for a district of `firms` firms."""
+        exhaustive = firms <= EXHAUSTIVE_UP_TO_FIRMS
+
+        def pick(value: int | None, default: int) -> int:
+            if value is not None:
+                return value
+            return UNBOUNDED if exhaustive else default
+
+        return replace(
+            self,
+            cap=pick(self.cap, DEFAULT_CAP),
+            max_scored=pick(self.max_scored, DEFAULT_MAX_SCORED),
+            cap_inferred=pick(self.cap_inferred, DEFAULT_CAP_INFERRED),
+        )
+
+
+#: Up to this many firms every candidate sharing a key is scored: the result equals the
+#: all-pairs reference exactly (`brute_force_candidates`). Above it, the bounds below apply.
+EXHAUSTIVE_UP_TO_FIRMS = 500
+DEFAULT_CAP, DEFAULT_MAX_SCORED, DEFAULT_CAP_INFERRED = 24, 32, 8
+UNBOUNDED = 2**31
 
 
 #: Words of a description that take part in matching: the most specific ones (highest IDF).
@@ -662,16 +687,20 @@ def _order(candidate: Candidate) -> tuple[float, str, int, str]:
 
 
 def _output_candidates(output: _Output, index: _Index, options: MatchingOptions) -> list[Candidate]:
+    """The best `top_k` receivers of one output, with options already `bounded`."""
+    cap = options.cap if options.cap is not None else UNBOUNDED
+    max_scored = options.max_scored if options.max_scored is not None else UNBOUNDED
+    cap_inferred = options.cap_inferred if options.cap_inferred is not None else UNBOUNDED
     lat, lon = output.company.location.lat, output.company.location.lon
     items: dict[int, _Input] = {}
     weight: dict[int, float] = {}
     for key in output_keys(output):
         key_weight = index.idf.get(key[2], 1.0) if key[1] == "t" else KEY_WEIGHT[key[1]]
-        for item in index.declared.query(key, lat, lon, options.cap):
+        for item in index.declared.query(key, lat, lon, cap):
             items[id(item)] = item
             weight[id(item)] = weight.get(id(item), 0.0) + key_weight
     chosen: Iterable[_Input] = items.values()
-    if len(items) > options.max_scored:
+    if len(items) > max_scored:
         # Many receivers share a key: score those sharing the strongest keys, the nearest first
         # among equals (distance is part of the score); then by receiver and input id, never by
         # memory address or set order.
@@ -682,7 +711,7 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
             planar = (there[0] - here[0]) ** 2 + (here[2] * (there[1] - here[1])) ** 2
             return (-weight[i], planar, items[i].firm.company.id, items[i].flow.id)
 
-        strongest = sorted(items, key=strength)[: options.max_scored]
+        strongest = sorted(items, key=strength)[:max_scored]
         chosen = [items[i] for i in strongest]
     scored = [
         c for item in chosen if (c := score_pair(output, item.firm, item, index, options, False))
@@ -691,7 +720,7 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
     inferred_firms: set[str] = set()
     for route_id in sorted(output.route_ids):
         for level in ("class", "division"):
-            for firm in index.by_sector.query((level, route_id), lat, lon, options.cap_inferred):
+            for firm in index.by_sector.query((level, route_id), lat, lon, cap_inferred):
                 if firm.company.id in declared_firms or firm.company.id in inferred_firms:
                     continue  # a declared fitting input stands for it; one inferred per firm
                 inferred_firms.add(firm.company.id)
@@ -713,6 +742,24 @@ def _explained(
     return explained
 
 
+def build_index(
+    district: DistrictFile,
+    *,
+    routes: Sequence[RecoveryRoute] | None = None,
+    factors: dict[str, EmissionFactor] | None = None,
+) -> _Index:
+    """Features of every flow and the posting lists: the part shared by every output's search."""
+    return _Index(district, _knowledge(routes, factors))
+
+
+def rank_outputs(
+    index: _Index, options: MatchingOptions, start: int = 0, stop: int | None = None
+) -> list[list[Candidate]]:
+    """The best candidates of the outputs `start`..`stop` of the index, in output order."""
+    bounded = options.bounded(len(index.firms))
+    return [_output_candidates(output, index, bounded) for output in index.outputs[start:stop]]
+
+
 def rank_candidates(
     district: DistrictFile,
     options: MatchingOptions | None = None,
@@ -723,15 +770,18 @@ def rank_candidates(
 ) -> tuple[list[list[Candidate]], _Knowledge]:
     """The best candidates of every output, in output order (indexed search)."""
     chosen = options or MatchingOptions()
-    knowledge = _knowledge(routes, factors)
-    index = _Index(district, knowledge)
-    ranked = []
+    index = build_index(district, routes=routes, factors=factors)
+    ranked: list[list[Candidate]] = []
     total = len(index.outputs)
-    for n, output in enumerate(index.outputs, 1):
-        ranked.append(_output_candidates(output, index, chosen))
-        if progress is not None and (n % 1000 == 0 or n == total):
-            progress(n, total)
-    return ranked, knowledge
+    for start in range(0, total, PROGRESS_STEP):
+        ranked.extend(rank_outputs(index, chosen, start, start + PROGRESS_STEP))
+        if progress is not None:
+            progress(len(ranked), total)
+    return ranked, index.knowledge
+
+
+#: Outputs ranked between two progress reports (and per task when ranking in processes).
+PROGRESS_STEP = 1000
 
 
 def brute_force_candidates(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,10 +13,12 @@ from ecodistrict.codes.ateco import lookup_activity
 from ecodistrict.domain.models import DistrictFile
 from ecodistrict.matching.engine import (
     CONTINUITY_FIT,
+    PROGRESS_STEP,
     Candidate,
     MatchingOptions,
     _Knowledge,
-    rank_candidates,
+    build_index,
+    rank_outputs,
 )
 from ecodistrict.matching.knowledge import EmissionFactor, RecoveryRoute, avoided_factor
 
@@ -134,27 +138,81 @@ def match_district(
     routes: Sequence[RecoveryRoute] | None = None,
     factors: dict[str, EmissionFactor] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> MatchResults:
-    """Every output of every firm with its best `top_k` receivers, reasons and impact."""
+    """Every output of every firm with its best `top_k` receivers, reasons and impact.
+
+    `workers`: processes that rank and explain the outputs (None: one per core, up to
+    MAX_WORKERS, when the district has at least PARALLEL_MIN_OUTPUTS outputs, else one). The
+    result does not depend on it: each process ranks whole outputs with the same index.
+    """
     options = MatchingOptions(top_k=top_k, max_distance_km=max_distance_km)
     # Millions of small objects and no reference cycles: the cyclic garbage collector would only
     # rescan the growing heap again and again (measured: it made large districts superlinear).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        ranked, knowledge = rank_candidates(
-            district, options, routes=routes, factors=factors, progress=progress
-        )
+        index = build_index(district, routes=routes, factors=factors)
         radius = district.district.radius_km
-        matches = [
-            build_match(candidate, rank, knowledge, radius)
-            for candidates in ranked
-            for rank, candidate in enumerate(candidates, 1)
-        ]
+        total = len(index.outputs)
+        chunks = [(s, min(total, s + PROGRESS_STEP)) for s in range(0, total, PROGRESS_STEP)]
+        chosen = workers if workers is not None else _default_workers(total)
+        matches: list[Match] = []
+        if chosen > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _FORKED
+            _FORKED = (index, options, radius)  # inherited by the forked processes, not copied
+            try:
+                with multiprocessing.get_context("fork").Pool(min(chosen, len(chunks))) as pool:
+                    parts = pool.imap(_match_chunk, chunks)
+                    for (_, stop), part in zip(chunks, parts, strict=True):
+                        matches.extend(part)
+                        if progress is not None:
+                            progress(stop, total)
+            finally:
+                _FORKED = None
+        else:
+            for start, stop in chunks:
+                matches.extend(_chunk_matches(index, options, radius, start, stop))
+                if progress is not None:
+                    progress(stop, total)
     finally:
         if collecting:
             gc.enable()
     return MatchResults(district.district.name, options, tuple(matches))
+
+
+#: Ranking in several processes pays off from this many outputs (below it, forking and sending
+#: the matches back cost more than they save); at most MAX_WORKERS processes.
+PARALLEL_MIN_OUTPUTS = 20_000
+MAX_WORKERS = 8
+
+#: The index and options of the match in progress, for the processes forked to rank it; set
+#: only while the pool runs (a forked process inherits it without pickling the index).
+_FORKED: tuple[Any, MatchingOptions, float] | None = None
+
+
+def _default_workers(outputs: int) -> int:
+    if outputs < PARALLEL_MIN_OUTPUTS:
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _chunk_matches(
+    index: Any, options: MatchingOptions, radius: float, start: int, stop: int
+) -> list[Match]:
+    return [
+        build_match(candidate, rank, index.knowledge, radius)
+        for candidates in rank_outputs(index, options, start, stop)
+        for rank, candidate in enumerate(candidates, 1)
+    ]
+
+
+def _match_chunk(chunk: tuple[int, int]) -> list[Match]:
+    """In a forked process: the matches of outputs chunk[0]..chunk[1]."""
+    assert _FORKED is not None
+    gc.disable()  # as in the parent: no cycles among the objects made here
+    index, options, radius = _FORKED
+    return _chunk_matches(index, options, radius, chunk[0], chunk[1])
 
 
 def build_match(candidate: Candidate, rank: int, knowledge: _Knowledge, radius_km: float) -> Match:
