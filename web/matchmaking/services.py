@@ -88,7 +88,9 @@ def run_matching(
         raise ValueError("max_distance_km must be positive")
     snapshot = company_selectors.district_file(district).model_dump(mode="json", exclude_none=True)
     data = DistrictFile.model_validate(snapshot)
-    results = match_district(data, top_k=top_k, max_distance_km=max_distance_km)
+    # One process: forking a threaded web server (waitress) is unsafe; a large district is
+    # matched from the command line, which uses every core.
+    results = match_district(data, top_k=top_k, max_distance_km=max_distance_km, workers=1)
     document = results.to_document()
     with transaction.atomic():
         run = MatchRun.objects.create(
