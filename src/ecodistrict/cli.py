@@ -22,6 +22,7 @@ from rich.table import Table
 from ecodistrict import __version__
 from ecodistrict.cli_codes import codes_app
 from ecodistrict.cli_position import position
+from ecodistrict.cli_selection import register as register_selection_commands
 from ecodistrict.domain.models import district_json_schema
 from ecodistrict.io.district_file import ValidationReport, validate_district_file
 from ecodistrict.units import normalise_quantity
@@ -44,6 +45,7 @@ app = typer.Typer(
 )
 app.add_typer(codes_app, name="codes", help="Code lists: EWC/EER wastes, ATECO, R/D operations.")
 app.command("position")(position)
+register_selection_commands(app)  # rank, optimize, settle, compare-scenarios, demo and schema files
 
 FileArg = Annotated[str, typer.Argument(help="District file (JSON or YAML); '-' reads stdin.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table or json")]
@@ -257,6 +259,32 @@ def demo_file() -> None:
     from importlib.resources import files
 
     sys.stdout.write((files("ecodistrict") / "data/demo/formigine-demo.yaml").read_text("utf-8"))
+
+
+class TemplateLanguage(StrEnum):
+    it = "it"
+    en = "en"
+
+
+@app.command()
+def template(
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="Where to write the .xlsx; '-' is stdout.")
+    ] = "modello-assessment.xlsx",
+    lang: Annotated[
+        TemplateLanguage, typer.Option("--lang", help="Language of the instructions: it or en.")
+    ] = TemplateLanguage.it,
+) -> None:
+    """Write the offline Excel template of the profiling assessment."""
+    from ecodistrict.io.excel_template import build_assessment_workbook
+
+    data = build_assessment_workbook(lang.value)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        return
+    with open(output, "wb") as handle:
+        handle.write(data)
+    sys.stderr.write(f"{output}: template written ({lang.value})\n")
 
 
 def _web_commands() -> Any:

@@ -14,6 +14,8 @@ class Problem:
     ``company`` and ``flow`` are the ids written in the file, or ``#N`` (1-based position) when
     the item has no usable id; ``field`` is the field name (dotted for nested fields, e.g.
     ``location.lat``). ``line``/``column`` are set for syntax errors of the file itself.
+    ``sheet`` names the worksheet of an Excel template; ``line``/``column`` are then its row and
+    column number (1-based).
     """
 
     message: str
@@ -23,9 +25,19 @@ class Problem:
     line: int | None = None
     column: int | None = None
     code: str = "invalid"
+    sheet: str | None = None
 
     def location(self) -> str:
         parts: list[str] = []
+        if self.sheet is not None:
+            parts.append(self.sheet)
+            if self.line is not None:
+                parts.append(f"row {self.line}")
+            if self.column is not None:
+                parts.append(f"column {column_letter(self.column)}")
+            if self.field is not None:
+                parts[-1] += f" ({self.field})"
+            return ", ".join(parts)
         if self.line is not None:
             parts.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
         if self.company is not None:
@@ -40,7 +52,8 @@ class Problem:
         return f"{self.location()}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        located: dict[str, Any] = {"sheet": self.sheet} if self.sheet is not None else {}
+        return located | {
             "company": self.company,
             "flow": self.flow,
             "field": self.field,
@@ -50,6 +63,15 @@ class Problem:
             "message": self.message,
             "text": str(self),
         }
+
+
+def column_letter(number: int) -> str:
+    """Spreadsheet column letters of a 1-based column number (1 -> A, 27 -> AA)."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 class RuleViolation(ValueError):
