@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from ecodistrict.matching.knowledge import (
     RouteTakes,
     avoided_factor,
 )
+from ecodistrict.matching.results import write_matches_json
 
 SCRAP_ROUTE = RecoveryRoute(
     id="test-fired-scrap-to-bodies",
@@ -265,6 +267,21 @@ def test_processes_give_the_same_matches_as_one():
     two = match_district(district, top_k=3, workers=2)
     assert len(one.matches) > 1000
     assert one.to_document() == two.to_document()
+    # The streamed JSON of the command line, made chunk by chunk in the processes, is the same.
+    streamed = io.StringIO()
+    written = write_matches_json(district, streamed, top_k=3, workers=2)
+    assert written == len(one.matches)
+    assert json.loads(streamed.getvalue()) == one.to_document()
+
+
+def test_streamed_json_of_an_empty_match_list_is_valid():
+    data = district_data()
+    data["companies"] = data["companies"][:1]
+    lonely, _ = validate_district_data(data)
+    assert lonely is not None
+    streamed = io.StringIO()
+    assert write_matches_json(lonely, streamed) == 0
+    assert json.loads(streamed.getvalue()) == {"format": "ecodistrict/matches/1", "matches": []}
 
 
 def test_default_bounds_apply_only_above_the_exhaustive_limit():

@@ -22,6 +22,7 @@ from rich.table import Table
 from ecodistrict import __version__
 from ecodistrict.cli_codes import codes_app
 from ecodistrict.cli_position import position
+from ecodistrict.cli_report import register as register_report_commands
 from ecodistrict.cli_selection import register as register_selection_commands
 from ecodistrict.domain.models import district_json_schema
 from ecodistrict.io.district_file import ValidationReport, validate_district_file
@@ -46,6 +47,7 @@ app = typer.Typer(
 app.add_typer(codes_app, name="codes", help="Code lists: EWC/EER wastes, ATECO, R/D operations.")
 app.command("position")(position)
 register_selection_commands(app)  # rank, optimize, settle, compare-scenarios, demo and schema files
+register_report_commands(app)  # report company, report district, opendata
 
 FileArg = Annotated[str, typer.Argument(help="District file (JSON or YAML); '-' reads stdin.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table or json")]
@@ -200,6 +202,7 @@ def match(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ecodistrict.matching import match_district
+    from ecodistrict.matching.results import write_matches_json
 
     if lang not in ("en", "it"):
         sys.stderr.write("--lang is 'en' or 'it'\n")
@@ -219,15 +222,19 @@ def match(
     )
     with progress_bar:
         task = progress_bar.add_task("match", total=outputs)
+
+        def advance(done: int, total: int) -> None:
+            progress_bar.update(task, completed=done, total=total)
+
+        if output is OutputFormat.json:
+            # Streamed chunk by chunk: a district of 100,000 firms never holds all its matches.
+            write_matches_json(
+                district, sys.stdout, top_k=top, max_distance_km=max_distance_km, progress=advance
+            )
+            return
         results = match_district(
-            district,
-            top_k=top,
-            max_distance_km=max_distance_km,
-            progress=lambda done, total: progress_bar.update(task, completed=done, total=total),
+            district, top_k=top, max_distance_km=max_distance_km, progress=advance
         )
-    if output is OutputFormat.json:
-        print(json.dumps(results.to_document(), ensure_ascii=False, indent=2))
-        return
     table = Table(
         "supplier / output", "receiver / input", "rank", "score", "basis", "km", "quantity",
         "CO2 t/yr", "first reason", title=f"{len(results.matches)} matches",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from ecodistrict.codes.ateco import lookup_activity
 from ecodistrict.domain.models import DistrictFile
@@ -147,6 +148,56 @@ def match_district(
     result does not depend on it: each process ranks whole outputs with the same index.
     """
     options = MatchingOptions(top_k=top_k, max_distance_km=max_distance_km)
+    matches: list[Match] = []
+    for part in iter_match_chunks(
+        district, options, routes=routes, factors=factors, progress=progress, workers=workers
+    ):
+        matches.extend(part)
+    return MatchResults(district.district.name, options, tuple(matches))
+
+
+def write_matches_json(
+    district: DistrictFile,
+    stream: TextIO,
+    *,
+    top_k: int = 5,
+    max_distance_km: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> int:
+    """Write the document of `MatchResults.to_document` to `stream`, chunk by chunk, without
+    holding every match in memory (each process turns its own chunk into JSON text); returns
+    the number of matches written. The same JSON as `json.dumps(to_document())`, one match
+    per line."""
+    options = MatchingOptions(top_k=top_k, max_distance_km=max_distance_km)
+    stream.write('{"format": ' + json.dumps(MATCHES_FORMAT) + ', "matches": [')
+    written = 0
+    for count, text in iter_match_chunks(
+        district, options, progress=progress, workers=workers, render=_json_lines
+    ):
+        if count:
+            stream.write(("\n" if written == 0 else ",\n") + text)
+            written += count
+    stream.write("\n]}\n" if written else "]}\n")
+    return written
+
+
+def _json_lines(matches: list[Match]) -> tuple[int, str]:
+    return len(matches), ",\n".join(json.dumps(m.to_dict(), ensure_ascii=False) for m in matches)
+
+
+def iter_match_chunks(
+    district: DistrictFile,
+    options: MatchingOptions,
+    *,
+    routes: Sequence[RecoveryRoute] | None = None,
+    factors: dict[str, EmissionFactor] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    render: Callable[[list[Match]], Any] | None = None,
+) -> Iterator[Any]:
+    """The matches of the district chunk by chunk, in output order: lists of Match, or what
+    `render` makes of each list (computed in the process that ranked the chunk)."""
     # Millions of small objects and no reference cycles: the cyclic garbage collector would only
     # rescan the growing heap again and again (measured: it made large districts superlinear).
     collecting = gc.isenabled()
@@ -157,28 +208,27 @@ def match_district(
         total = len(index.outputs)
         chunks = [(s, min(total, s + PROGRESS_STEP)) for s in range(0, total, PROGRESS_STEP)]
         chosen = workers if workers is not None else _default_workers(total)
-        matches: list[Match] = []
         if chosen > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
             global _FORKED
-            _FORKED = (index, options, radius)  # inherited by the forked processes, not copied
+            _FORKED = (index, options, radius, render)  # inherited by the forked processes
             try:
                 with multiprocessing.get_context("fork").Pool(min(chosen, len(chunks))) as pool:
                     parts = pool.imap(_match_chunk, chunks)
                     for (_, stop), part in zip(chunks, parts, strict=True):
-                        matches.extend(part)
+                        yield part
                         if progress is not None:
                             progress(stop, total)
             finally:
                 _FORKED = None
         else:
             for start, stop in chunks:
-                matches.extend(_chunk_matches(index, options, radius, start, stop))
+                found = _chunk_matches(index, options, radius, start, stop)
+                yield render(found) if render is not None else found
                 if progress is not None:
                     progress(stop, total)
     finally:
         if collecting:
             gc.enable()
-    return MatchResults(district.district.name, options, tuple(matches))
 
 
 #: Ranking in several processes pays off from this many outputs (below it, forking and sending
@@ -186,9 +236,9 @@ def match_district(
 PARALLEL_MIN_OUTPUTS = 20_000
 MAX_WORKERS = 8
 
-#: The index and options of the match in progress, for the processes forked to rank it; set
-#: only while the pool runs (a forked process inherits it without pickling the index).
-_FORKED: tuple[Any, MatchingOptions, float] | None = None
+#: The index, options and renderer of the match in progress, for the processes forked to rank
+#: it; set only while the pool runs (a forked process inherits it without pickling the index).
+_FORKED: tuple[Any, MatchingOptions, float, Callable[[list[Match]], Any] | None] | None = None
 
 
 def _default_workers(outputs: int) -> int:
@@ -207,12 +257,13 @@ def _chunk_matches(
     ]
 
 
-def _match_chunk(chunk: tuple[int, int]) -> list[Match]:
-    """In a forked process: the matches of outputs chunk[0]..chunk[1]."""
+def _match_chunk(chunk: tuple[int, int]) -> Any:
+    """In a forked process: the matches of outputs chunk[0]..chunk[1], rendered if asked."""
     assert _FORKED is not None
     gc.disable()  # as in the parent: no cycles among the objects made here
-    index, options, radius = _FORKED
-    return _chunk_matches(index, options, radius, chunk[0], chunk[1])
+    index, options, radius, render = _FORKED
+    found = _chunk_matches(index, options, radius, chunk[0], chunk[1])
+    return render(found) if render is not None else found
 
 
 def build_match(candidate: Candidate, rank: int, knowledge: _Knowledge, radius_km: float) -> Match:
