@@ -704,15 +704,19 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
         # Many receivers share a key: score those sharing the strongest keys, the nearest first
         # among equals (distance is part of the score); then by receiver and input id, never by
         # memory address or set order.
-        here = output.position
-
-        def strength(i: int) -> tuple[float, float, str, str]:
-            there = items[i].firm.position
-            planar = (there[0] - here[0]) ** 2 + (here[2] * (there[1] - here[1])) ** 2
-            return (-weight[i], planar, items[i].firm.company.id, items[i].flow.id)
-
-        strongest = sorted(items, key=strength)[:max_scored]
-        chosen = [items[i] for i in strongest]
+        h_lat, h_lon, h_cos = output.position
+        ranked_items = sorted(
+            (
+                -weight[key],
+                (item.firm.position[0] - h_lat) ** 2
+                + (h_cos * (item.firm.position[1] - h_lon)) ** 2,
+                item.firm.company.id,
+                item.flow.id,
+                key,
+            )
+            for key, item in items.items()
+        )
+        chosen = [items[entry[4]] for entry in ranked_items[:max_scored]]
     scored = [
         c for item in chosen if (c := score_pair(output, item.firm, item, index, options, False))
     ]

@@ -75,8 +75,9 @@ class SpatialPostings(Generic[T]):
             # Planar distance in degrees, longitude scaled at the query's latitude: enough to
             # order neighbours; the score uses the great-circle distance.
             scale = math.cos(math.radians(lat)) ** 2
-            found.sort(key=lambda e: (e[0] - lat) ** 2 + scale * (e[1] - lon) ** 2)
-            found = found[:cap]
+            distance = [(e[0] - lat) ** 2 + scale * (e[1] - lon) ** 2 for e in found]
+            nearest = sorted(range(len(found)), key=distance.__getitem__)[:cap]
+            return [found[i][2] for i in nearest]
         return [item for _, _, item in found]
 
 
