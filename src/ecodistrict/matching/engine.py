@@ -171,6 +171,9 @@ class MatchingOptions:
 #: all-pairs reference exactly (`brute_force_candidates`). Above it, the bounds below apply.
 EXHAUSTIVE_UP_TO_FIRMS = 500
 DEFAULT_CAP, DEFAULT_MAX_SCORED, DEFAULT_CAP_INFERRED = 24, 32, 8
+#: In a bounded search an output looks receivers up by its 6 most specific words (and 3 of its
+#: EWC legal text): the other words still count in the similarity of the candidates found.
+BOUNDED_KEY_TERMS = 6
 UNBOUNDED = 2**31
 
 
@@ -425,10 +428,19 @@ class _Index:
                 self.by_sector.add((level, route_id), lat, lon, firm)
 
 
-def output_keys(output: _Output) -> set[tuple[str, ...]]:
-    """The keys under which an output looks for receivers' inputs."""
+def output_keys(
+    output: _Output, idf: dict[str, float] | None = None, words: int | None = None
+) -> set[tuple[str, ...]]:
+    """The keys under which an output looks for receivers' inputs: every word key, or (with
+    `idf` and `words`, in a bounded search) only its `words` most specific own words and half
+    as many of its EWC legal text."""
     kind = output.kind
-    keys: set[tuple[str, ...]] = {(kind, "t", t) for t in output.terms | output.legal_terms}
+    if idf is None or words is None:
+        chosen = output.terms | output.legal_terms
+    else:
+        chosen = set(sorted(output.terms, key=lambda w: (-idf[w], w))[:words])
+        chosen |= set(sorted(output.legal_terms, key=lambda w: (-idf[w], w))[: words // 2])
+    keys: set[tuple[str, ...]] = {(kind, "t", t) for t in chosen}
     keys |= {(kind, "r", r) for r in output.route_ids}
     if output.ewc:
         keys.add((kind, "s", output.ewc[:5]))
@@ -694,7 +706,10 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
     lat, lon = output.company.location.lat, output.company.location.lon
     items: dict[int, _Input] = {}
     weight: dict[int, float] = {}
-    for key in output_keys(output):
+    bounded = max_scored < UNBOUNDED
+    for key in (
+        output_keys(output, index.idf, BOUNDED_KEY_TERMS) if bounded else output_keys(output)
+    ):
         key_weight = index.idf.get(key[2], 1.0) if key[1] == "t" else KEY_WEIGHT[key[1]]
         for item in index.declared.query(key, lat, lon, cap):
             items[id(item)] = item
