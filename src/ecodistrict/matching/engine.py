@@ -435,6 +435,7 @@ def output_keys(
     `idf` and `words`, in a bounded search) only its `words` most specific own words and half
     as many of its EWC legal text."""
     kind = output.kind
+    chosen: set[str] | frozenset[str]
     if idf is None or words is None:
         chosen = output.terms | output.legal_terms
     else:
