@@ -13,7 +13,10 @@ setup(
     packages=library + web,
     package_dir={"": "src", "ecodistrict_web": "web"},
     package_data={
-        "ecodistrict": ["**/*.csv", "**/*.yaml", "**/*.json", "**/*.md", "py.typed"],
+        "ecodistrict": [
+            "**/*.csv", "**/*.yaml", "**/*.json", "**/*.md", "py.typed",
+            "reports/templates/*",  # Jinja2 templates and the stylesheet of the reports
+        ],
         "ecodistrict_web": ["**/templates/**/*", "**/static/**/*", "**/locale/**/*"],
     },
     include_package_data=True,

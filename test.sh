@@ -10,6 +10,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "could not install chromium: the browser test will be skipped" >&2
 fi
+# The report tests render PDF pages to PNG with poppler's pdftoppm; they skip without it.
+if ! command -v pdftoppm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing Debian poppler-utils for the PDF tests..." >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null) \
+    || echo "could not install poppler-utils: the PDF page-rendering tests will be skipped" >&2
+fi
 ruff check .
 mypy
 
