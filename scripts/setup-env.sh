@@ -21,3 +21,9 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ] || ! python -c 'import 
     -c "$ROOT/requirements/constraints.txt" -e "$ROOT[test]"
   echo "$WANT" > "$STAMP"
 fi
+# WeasyPrint (the PDF reports) needs Debian's Pango; install it on a bare machine when root.
+if ! python -c 'import weasyprint' >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing Debian Pango for the PDF reports (WeasyPrint)..." >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 \
+    libpangoft2-1.0-0 >/dev/null) || echo "could not install Pango: PDF reports will fail" >&2
+fi
