@@ -6,6 +6,7 @@ import gc
 import json
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -242,7 +243,9 @@ _FORKED: tuple[Any, MatchingOptions, float, Callable[[list[Match]], Any] | None]
 
 
 def _default_workers(outputs: int) -> int:
-    if outputs < PARALLEL_MIN_OUTPUTS:
+    # Forking a process that runs other threads (a web server, a task thread) can copy a lock
+    # held by another thread into the child: then one process only.
+    if outputs < PARALLEL_MIN_OUTPUTS or threading.active_count() > 1:
         return 1
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 

@@ -460,6 +460,7 @@ def _not_settled(
     problem: SettlementProblem, options: Mapping[str, list[str]], assignment: Mapping[str, str]
 ) -> dict[str, str]:
     out = {f.company for f in problem.fixed if f.choice == "out"}
+    taken = set(assignment.values())
     reasons: dict[str, str] = {}
     for applicant in problem.applicants:
         if applicant.id in assignment:
@@ -470,6 +471,13 @@ def _not_settled(
             reasons[applicant.id] = "kept out by a fixed choice"
         elif not options.get(applicant.id):
             reasons[applicant.id] = "fits no lot (area, allowed classes, incompatibilities)"
+        elif free := [lot for lot in options[applicant.id] if lot not in taken]:
+            # A lot it fits stays empty: settling it would add nothing to the objective (a
+            # ranking score and exchanges worth 0, or transport cancelling them).
+            reasons[applicant.id] = (
+                "settling it adds no points (ranking score and exchanges worth nothing net of "
+                "transport); lot " + free[0] + " stays free"
+            )
         else:
             reasons[applicant.id] = "the lots give more points to other applicants"
     return reasons
