@@ -43,7 +43,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "facilitator@demo.ecodistrict",
         "demo-facilitator-2026",
         "facilitator",
-        "facilitator / analyst: every company, read-only",
+        "facilitator / analyst: every company of the demo district (granted), read-only",
     ),
     DemoAccount(
         "firm@demo.ecodistrict",
@@ -118,15 +118,24 @@ def load_demo(stdout: TextIO, source: str | Path | None = None) -> bool:
         first_company = district.companies.order_by("pk").first()
         for account in DEMO_ACCOUNTS:
             companies = [first_company] if account.role == "firm" and first_company else []
-            account_services.create_user(
+            user = account_services.create_user(
                 account.username,
                 account.password,
                 account.role,
                 email=account.username,
                 companies=companies,
             )
+            if account.role == "facilitator":
+                # Facilitators read only what staff grant them: the demo one, the demo district.
+                account_services.grant_facilitator(user, district=district)
         if first_company is not None:
             stdout.write(f"Demo firm account linked to '{first_company.name}'.\n")
+        if source is None:
+            # The demo call and lots of the new area, for the selection pages.
+            from ecodistrict_web.selection import services as selection_services
+
+            selection_services.load_demo_inputs(district)
+            stdout.write("Demo call and lots files loaded (selection pages).\n")
     return True
 
 

@@ -43,8 +43,13 @@ def staff_user(make_user):
 
 
 @pytest.fixture
-def facilitator_user(make_user):
-    return make_user("facilitator@test.example", "facilitator")
+def facilitator_user(make_user, district):
+    """A facilitator granted the test district (a facilitator without grants reads nothing)."""
+    from ecodistrict_web.accounts.services import grant_facilitator
+
+    user = make_user("facilitator@test.example", "facilitator")
+    grant_facilitator(user, district=district)
+    return user
 
 
 @pytest.fixture

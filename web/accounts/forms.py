@@ -38,3 +38,33 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttling.clear_failures(username, ip)
         return cleaned
+
+
+class GrantForm(forms.Form):
+    """Staff grant a facilitator a whole district or one company (exactly one of the two)."""
+
+    facilitator = forms.ModelChoiceField(queryset=None, label=_("Facilitator"))
+    district = forms.ModelChoiceField(queryset=None, required=False, label=_("District"))
+    company = forms.ModelChoiceField(queryset=None, required=False, label=_("Company"))
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = choices.facilitators
+        self.fields["district"].queryset = choices.districts
+        self.fields["company"].queryset = choices.companies
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if bool(cleaned.get("district")) == bool(cleaned.get("company")):
+            raise forms.ValidationError(
+                _("Choose either a district or a company."), code="one_target"
+            )
+        return cleaned
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("To recognise it later, e.g. the script that uses it."),
+    )

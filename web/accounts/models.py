@@ -57,3 +57,101 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.company}"
+
+
+class FacilitatorGrant(models.Model):
+    """Staff let a facilitator read one district (all its firms) or one company.
+
+    Exactly one of ``district`` and ``company`` is set. The gate (``RestrictedQuerySet.restrict``)
+    reads these rows: a facilitator without grants reads nothing.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="facilitator_grants",
+        limit_choices_to={"role": Role.FACILITATOR},
+        verbose_name=_("facilitator"),
+    )
+    district = models.ForeignKey(
+        "companies.District",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="facilitator_grants",
+        verbose_name=_("district"),
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="facilitator_grants",
+        verbose_name=_("company"),
+    )
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("facilitator grant")
+        verbose_name_plural = _("facilitator grants")
+        ordering = ["user", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(district__isnull=False, company__isnull=True)
+                    | models.Q(district__isnull=True, company__isnull=False)
+                ),
+                name="grant_district_xor_company",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "district"],
+                condition=models.Q(district__isnull=False),
+                name="unique_district_grant",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "company"],
+                condition=models.Q(company__isnull=False),
+                name="unique_company_grant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.district or self.company}"
+
+
+class ApiToken(models.Model):
+    """A personal token for scripts calling the JSON API (``Authorization: Bearer <token>``).
+
+    Only the SHA-256 of the token is stored: the token itself is shown once, when created.
+    ``prefix`` (its first characters) lets the owner tell their tokens apart.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    token_sha256 = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["user", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -1,7 +1,8 @@
 """Who may do what: the role rules, in one place.
 
 ``scope_for(user, action)`` answers, for a user and an action, whether they may act on all rows,
-only on the rows of their own companies, or on none. Every queryset a user can reach is narrowed
+only on the rows of their own companies, only on the rows staff granted them (facilitators, see
+``accounts.models.FacilitatorGrant``), or on none. Every queryset a user can reach is narrowed
 by ``RestrictedQuerySet.restrict(user, action)`` (core/querysets.py), which asks this function.
 """
 
@@ -23,13 +24,14 @@ ACTIONS = (VIEW, ADD, CHANGE, DELETE, IMPORT)
 class Scope(Enum):
     NONE = "none"
     OWN = "own"  # rows of the companies the user is a member of
+    GRANTED = "granted"  # rows of the districts and companies staff granted the user
     ALL = "all"
 
 
 #: The rules. An action missing from a role's row is refused.
 ROLE_SCOPES: dict[str, dict[str, Scope]] = {
     Role.STAFF: {action: Scope.ALL for action in ACTIONS},
-    Role.FACILITATOR: {VIEW: Scope.ALL},
+    Role.FACILITATOR: {VIEW: Scope.GRANTED},
     Role.FIRM: {VIEW: Scope.OWN, CHANGE: Scope.OWN},
 }
 
@@ -43,6 +45,17 @@ def scope_for(user: Any, action: str) -> Scope:
     if user.is_superuser:
         return Scope.ALL
     return ROLE_SCOPES.get(getattr(user, "role", ""), {}).get(action, Scope.NONE)
+
+
+def reads_across_firms(user: Any) -> bool:
+    """Whether the user reads firms other than their own (the district-wide pages): staff, and
+    facilitators within what staff granted them. Which rows they reach is ``restrict()``'s."""
+    return scope_for(user, VIEW) in (Scope.ALL, Scope.GRANTED)
+
+
+def can_manage_grants(user: Any) -> bool:
+    """Grant or withdraw a facilitator's access to a district or a company: staff."""
+    return scope_for(user, CHANGE) is Scope.ALL
 
 
 def can_administer(user: Any) -> bool:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from ecodistrict.units import UnitError
 from ecodistrict_web.companies import services
@@ -26,7 +27,7 @@ class DistrictAdmin(RoleModelAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(RoleModelAdmin):
+class CompanyAdmin(RoleModelAdmin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "district", "ateco", "employees"]
     list_filter = ["district"]
     list_select_related = ["district"]
@@ -35,7 +36,7 @@ class CompanyAdmin(RoleModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(RoleModelAdmin):
+class SiteAdmin(RoleModelAdmin, SimpleHistoryAdmin):
     list_display = ["company", "name", "lat", "lon", "is_primary"]
     list_select_related = ["company"]
     search_fields = ["company__name", "name"]
@@ -58,7 +59,7 @@ class FlowAdminForm(forms.ModelForm):
 
 
 @admin.register(Flow)
-class FlowAdmin(RoleModelAdmin):
+class FlowAdmin(RoleModelAdmin, SimpleHistoryAdmin):
     form = FlowAdminForm
     readonly_fields = ["quantity_normalised", "unit_normalised"]
     list_display = [

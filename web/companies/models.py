@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ecodistrict_web.core.querysets import RestrictedQuerySet
 
@@ -69,6 +70,7 @@ LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 
 class DistrictQuerySet(RestrictedQuerySet):
     own_rows_lookup = "companies"
+    district_lookup = ""
 
 
 class CompanyQuerySet(RestrictedQuerySet):
@@ -131,6 +133,8 @@ class Company(models.Model):
     )
 
     objects = CompanyQuerySet.as_manager()
+    #: The audit history of the declared data: who changed what, when (django-simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("company")
@@ -162,6 +166,8 @@ class Site(models.Model):
     is_primary = models.BooleanField(_("primary site"), default=True)
 
     objects = CompanyPartQuerySet.as_manager()
+    #: The audit history of the declared data: who changed what, when (django-simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("site")
@@ -249,6 +255,8 @@ class Flow(models.Model):
     )
 
     objects = CompanyPartQuerySet.as_manager()
+    #: The audit history of the declared data: who changed what, when (django-simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("flow")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ecodistrict.codes.ewc import get_ewc
 from ecodistrict.domain.models import DistrictFile
@@ -17,10 +18,19 @@ from ecodistrict_web.companies.models import Company, District, Flow, Site
 
 def companies_for_user(user: Any, action: str = VIEW) -> QuerySet[Company]:
     """The companies ``user`` may ``action``, with their district and number of flows."""
+    # The number of flows as a subquery per company, not a GROUP BY over every flow: on a page
+    # of the list (LIMIT) only the companies shown are counted.
+    flow_count = (
+        Flow.objects.filter(company=OuterRef("pk"))
+        .order_by()
+        .values("company")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         Company.objects.restrict(user, action)
         .select_related("district")
-        .annotate(flow_count=Count("flows"))
+        .annotate(flow_count=Coalesce(Subquery(flow_count), 0))
         .order_by("district__name", "name")
     )
 
@@ -61,8 +71,11 @@ def company_page(user: Any, pk: int, language: str) -> CompanyPage | None:
     if company is None:
         return None
     site = Site.objects.restrict(user).filter(company=company, is_primary=True).first()
+    # Only the ids: the ordering and the flow counts of companies_for_user are not needed here.
     visible = set(
-        companies_for_user(user).filter(district=company.district).values_list("pk", flat=True)
+        Company.objects.restrict(user)
+        .filter(district=company.district)
+        .values_list("pk", flat=True)
     )
     receivers = flows_for_user(user).order_by("company__name")
     flows = (

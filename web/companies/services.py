@@ -8,15 +8,18 @@ from dataclasses import replace as replace_fields
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from ecodistrict.codes.ateco import lookup_activity
 from ecodistrict.domain.models import DistrictFile
 from ecodistrict.io import validate_district_text
 from ecodistrict.units import NormalisedQuantity, normalise_quantity
-from ecodistrict_web.accounts.models import Membership
+from ecodistrict_web.accounts.models import FacilitatorGrant, Membership
 from ecodistrict_web.companies import mapping
 from ecodistrict_web.companies.models import Company, District, Flow, Site
+from ecodistrict_web.companies.signals import district_imported
 from ecodistrict_web.indicators.services import compute_after_import
 from ecodistrict_web.matchmaking.services import match_after_import
 
@@ -82,6 +85,7 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
     district_name = data.district.name
     existing = District.objects.select_for_update().filter(name=district_name).first()
     kept_members: dict[str, list[int]] = {}
+    kept_grants: list[dict[str, Any]] = []
     if existing is not None:
         if not replace:
             raise DistrictExistsError(
@@ -95,12 +99,16 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
             "company__slug", "user_id"
         ):
             kept_members.setdefault(slug, []).append(user_id)
+        kept_grants = _grants_of(existing)
         existing.delete()
 
     district = District.objects.create(
         **mapping.district_row(data.district), source_name=source_name[:500]
     )
-    companies = Company.objects.bulk_create(
+    # Every row stored gets its first audit-history entry (who imported it, when, from which
+    # file), written in the same transaction.
+    reason = f"import of {source_name}"[:100]
+    companies = bulk_create_with_history(
         [
             Company(
                 district=district,
@@ -108,14 +116,18 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
                 **mapping.company_row(company),
             )
             for company in data.companies
-        ]
+        ],
+        Company,
+        default_change_reason=reason,
     )
     by_slug = {company.slug: company for company in companies}
-    Site.objects.bulk_create(
+    bulk_create_with_history(
         [
             Site(company=by_slug[company.id], **mapping.site_row(company))
             for company in data.companies
-        ]
+        ],
+        Site,
+        default_change_reason=reason,
     )
 
     flows: list[Flow] = []
@@ -132,6 +144,9 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
             )
     flows = Flow.objects.bulk_create(flows)
     links = _link_exchanges(data, flows)
+    # The flows' history is written once their exchanges are linked, so the first entry holds
+    # the flow as imported (an entry per flow, not one for the insert and one for the link).
+    Flow.history.bulk_history_create(flows, default_change_reason=reason)
 
     Membership.objects.bulk_create(
         [
@@ -141,6 +156,9 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
             for user_id in user_ids
         ]
     )
+    _restore_grants(kept_grants, district, by_slug)
+    # Rows of other apps tied to the replaced district by name are reattached (signals.py).
+    district_imported.send(sender=District, district=district, replaced=existing is not None)
     logger.info(
         "imported district %r from %s: %d companies, %d flows, %d exchanges%s",
         district.name,
@@ -157,6 +175,40 @@ def _store(data: DistrictFile, source_name: str, *, replace: bool) -> ImportResu
         flows=len(flows),
         links=links,
         replaced=existing is not None,
+    )
+
+
+def _grants_of(district: District) -> list[dict[str, Any]]:
+    """The facilitator grants on a district about to be replaced, to give them again."""
+    return [
+        {
+            "user_id": grant.user_id,
+            "whole_district": grant.district_id is not None,
+            "slug": grant.company.slug if grant.company_id is not None else "",
+            "granted_by_id": grant.granted_by_id,
+        }
+        for grant in FacilitatorGrant.objects.filter(
+            Q(district=district) | Q(company__district=district)
+        ).select_related("company")
+    ]
+
+
+def _restore_grants(
+    kept: list[dict[str, Any]], district: District, by_slug: dict[str, Company]
+) -> None:
+    """Grants survive a replacement of their district: on the new district, or on the company
+    of the same id (a company no longer in the file loses its grants)."""
+    FacilitatorGrant.objects.bulk_create(
+        [
+            FacilitatorGrant(
+                user_id=grant["user_id"],
+                granted_by_id=grant["granted_by_id"],
+                district=district if grant["whole_district"] else None,
+                company=None if grant["whole_district"] else by_slug[grant["slug"]],
+            )
+            for grant in kept
+            if grant["whole_district"] or grant["slug"] in by_slug
+        ]
     )
 
 

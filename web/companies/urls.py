@@ -7,5 +7,6 @@ app_name = "companies"
 urlpatterns = [
     path("", views.company_list, name="list"),
     path("<int:pk>/", views.company_detail, name="detail"),
+    path("<int:pk>/history/", views.company_history, name="history"),
     path("import/", views.district_import, name="import"),
 ]

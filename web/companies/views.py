@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -14,13 +15,21 @@ from django.views.decorators.http import require_http_methods
 
 from ecodistrict_web.companies import selectors, services
 from ecodistrict_web.companies.forms import DistrictUploadForm
+from ecodistrict_web.companies.history import can_view_history
+from ecodistrict_web.companies.history import company_history as company_history_of
 from ecodistrict_web.companies.permissions import can_import_district
+from ecodistrict_web.core.params import int_param
+
+COMPANIES_PER_PAGE = 100
 
 
 @login_required
 def company_list(request: HttpRequest) -> HttpResponse:
     """The companies the user may see, by district (a firm member sees only their own)."""
-    companies = list(selectors.companies_for_user(request.user))
+    # A page of COMPANIES_PER_PAGE rows: the whole list of a large district is slow to render.
+    companies = Paginator(selectors.companies_for_user(request.user), COMPANIES_PER_PAGE).get_page(
+        int_param(request, "page")
+    )
     districts = list(selectors.districts_for_user(request.user))
     return render(
         request,
@@ -39,7 +48,20 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.company_page(request.user, pk, get_language() or "it")
     if page is None:
         raise Http404(_("No such company."))
-    return render(request, "companies/company_detail.html", {"page": page})
+    return render(
+        request,
+        "companies/company_detail.html",
+        {"page": page, "can_view_history": can_view_history(request.user)},
+    )
+
+
+@login_required
+def company_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who changed what and when in a company's declared data (municipality staff)."""
+    history = company_history_of(request.user, pk)
+    if history is None:
+        raise Http404(_("No such company."))
+    return render(request, "companies/company_history.html", {"history": history})
 
 
 @login_required

@@ -25,6 +25,12 @@ Environment variables (all optional in development):
   background and the browser contacts no other server.
 - ``ECODISTRICT_MAP_TILES_ATTRIBUTION``: the attribution the tile provider requires (HTML, shown
   in the corner of the map), e.g. ``&copy; OpenStreetMap contributors``.
+- ``ECODISTRICT_EMAIL_BACKEND``: a Django e-mail backend; default the console in development
+  and SMTP in production (``ECODISTRICT_EMAIL_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``,
+  ``_TLS``, ``_FROM``).
+- ``ECODISTRICT_TASKS_INLINE``: ``1`` runs background tasks in a thread of the web process
+  (default in development); ``0`` leaves them queued for a worker command (default in
+  production).
 - ``ECODISTRICT_LOG_LEVEL``: level of the platform's own log (default WARNING; ``ecodistrict
   serve`` uses INFO, so imports are logged).
 """
@@ -107,11 +113,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # serves the OpenAPI page's scripts itself (no CDN)
     "ecodistrict_web.core.apps.CoreConfig",
     "ecodistrict_web.accounts",
     "ecodistrict_web.companies",
     "ecodistrict_web.indicators",
     "ecodistrict_web.matchmaking",
+    "ecodistrict_web.intake",
+    "ecodistrict_web.assessments",
+    "ecodistrict_web.scenarios",
+    "ecodistrict_web.commitments",
+    "ecodistrict_web.selection",
+    "ecodistrict_web.reports",
 ]
 
 MIDDLEWARE = [
@@ -212,8 +225,41 @@ WHITENOISE_AUTOREFRESH = DEBUG
 ECODISTRICT_MAP_TILES_URL = os.environ.get("ECODISTRICT_MAP_TILES_URL", "").strip()
 ECODISTRICT_MAP_TILES_ATTRIBUTION = os.environ.get("ECODISTRICT_MAP_TILES_ATTRIBUTION", "").strip()
 
+# Background tasks (selection runs, ...): true runs each task in a thread of the web process
+# right after the request; false leaves it queued for a worker (``manage.py
+# run_selection_worker``, ``manage.py run_report_worker``). Default true in development, false
+# in production.
+ECODISTRICT_TASKS_INLINE = _env_bool("ECODISTRICT_TASKS_INLINE", default=not PRODUCTION)
+
+# Generated files (reports, open data exports), kept under the data dir and served only through
+# views that check who asks (never as public media URLs).
+MEDIA_ROOT = Path(os.environ.get("ECODISTRICT_MEDIA_ROOT") or DATA_DIR / "media").resolve()
+MEDIA_URL = "/media/"
+
 # Uploaded district files are limited in the form (10 MB); this bounds the rest of a request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A form with more fields than this is refused (400) before any view reads it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# E-mail (verification links, invitations to the assessment). Development prints messages on the
+# console; tests use Django's in-memory outbox; production names an SMTP server.
+EMAIL_BACKEND = os.environ.get("ECODISTRICT_EMAIL_BACKEND", "").strip() or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("ECODISTRICT_EMAIL_HOST", "localhost").strip()
+EMAIL_PORT = int(os.environ.get("ECODISTRICT_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ECODISTRICT_EMAIL_USER", "").strip()
+EMAIL_HOST_PASSWORD = os.environ.get("ECODISTRICT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("ECODISTRICT_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("ECODISTRICT_EMAIL_FROM", "").strip() or "ecodistrict@comune.formigine.mo.it"
+)
+# Verification links of new firm accounts expire after this many seconds (3 days).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -4,7 +4,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ecodistrict_web.accounts.permissions import can_administer, can_import_district
+from ecodistrict_web.accounts.permissions import (
+    can_administer,
+    can_import_district,
+    can_manage_grants,
+)
 from ecodistrict_web.accounts.selectors import role_label
 from ecodistrict_web.indicators.permissions import (
     can_publish_indicator_set,
@@ -20,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_role": role_label(user),
         "nav_can_administer": can_administer(user),
+        "nav_can_manage_grants": can_manage_grants(user),
         "nav_can_import": can_import_district(user),
         # "I miei indicatori" for firm members; the district pages for staff and facilitators.
         "nav_my_indicators": signed_in and not district_view,

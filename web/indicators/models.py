@@ -87,6 +87,7 @@ class IndicatorRunQuerySet(RestrictedQuerySet):
     # A firm member may read the runs of the district of their company (the pages then show them
     # only their own firm's values and anonymised medians).
     own_rows_lookup = "district__companies"
+    district_lookup = "district"
 
 
 class IndicatorRun(DistrictRun):

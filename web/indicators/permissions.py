@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecodistrict_web.accounts.permissions import CHANGE, VIEW, Scope, scope_for
+from ecodistrict_web.accounts.permissions import CHANGE, Scope, reads_across_firms, scope_for
 
 
 def can_view_district_indicators(user: Any) -> bool:
     """The positioning database of all firms, the closure of the cycles, the list of runs:
-    municipality staff and facilitators (who read every firm), not firm members."""
-    return scope_for(user, VIEW) is Scope.ALL
+    municipality staff and facilitators (within their grants), not firm members."""
+    return reads_across_firms(user)
 
 
 def can_compute_indicators(user: Any) -> bool:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from ecodistrict_web.accounts.permissions import VIEW, Scope, scope_for
 from ecodistrict_web.companies.models import Company, District, FlowKind
 from ecodistrict_web.core.models import DistrictRun, ImmutableRecordError, canonical_sha256
-from ecodistrict_web.core.querysets import RestrictedQuerySet
+from ecodistrict_web.core.querysets import RestrictedQuerySet, company_ids_in_scope
 
 __all__ = [
     "ExchangeStatus",
@@ -101,6 +101,14 @@ class EitherSideQuerySet(RestrictedQuerySet):
                 either |= Q(**{f"{lookup}__memberships__user": user})
             own = self.model._default_manager.filter(either)
             return self.filter(pk__in=own.values("pk"))
+        if scope is Scope.GRANTED:
+            # A facilitator sees a match only when every firm in it was granted (a grant of one
+            # firm must not reveal its partners' names).
+            granted = company_ids_in_scope(user, scope)
+            both = Q()
+            for lookup in self.own_rows_lookups:
+                both &= Q(**{f"{lookup}__isnull": True}) | Q(**{f"{lookup}__pk__in": granted})
+            return self.filter(both)
         return self.none()
 
 
@@ -108,6 +116,7 @@ class MatchRunQuerySet(RestrictedQuerySet):
     # A firm member may reach the runs of their firm's district; the pages then show them only
     # their own firm's matches, anonymised (selectors.firm_matches_page).
     own_rows_lookup = "district__companies"
+    district_lookup = "district"
 
 
 class MatchRun(DistrictRun):

@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from ecodistrict_web.accounts.models import Membership
-from ecodistrict_web.accounts.permissions import CHANGE, VIEW, Scope, scope_for
+from ecodistrict_web.accounts.permissions import CHANGE, Scope, reads_across_firms, scope_for
 from ecodistrict_web.matchmaking.models import MatchProposal, Side
 
 
 def can_view_all_matches(user: Any) -> bool:
     """Every match of a district with the firms' names, the map, the proposed exchanges:
-    municipality staff and facilitators (who read every firm), not firm members."""
-    return scope_for(user, VIEW) is Scope.ALL
+    municipality staff and facilitators (within their grants), not firm members."""
+    return reads_across_firms(user)
 
 
 def can_run_matching(user: Any) -> bool:

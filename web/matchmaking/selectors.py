@@ -140,11 +140,21 @@ def run_document(user: Any, pk: int) -> dict[str, Any] | None:
 def proposals_for_user(user: Any, action: str = VIEW) -> QuerySet[MatchProposal]:
     """The proposals ``user`` may ``action``: all for staff (and facilitators, reading), those
     of their own firms (either side) for a firm member."""
-    return MatchProposal.objects.restrict(user, action).select_related("run")
+    # The run's payload (input snapshot and results, megabytes of JSON) is never read through a
+    # proposal: joined into every row it would be decoded once per proposal.
+    return (
+        MatchProposal.objects.restrict(user, action)
+        .select_related("run")
+        .defer(*(f"run__{field}" for field in RUN_PAYLOAD))
+    )
 
 
 def exchanges_for_user(user: Any, action: str = VIEW) -> QuerySet[ProposedExchange]:
-    return ProposedExchange.objects.restrict(user, action).select_related("proposal__run")
+    return (
+        ProposedExchange.objects.restrict(user, action)
+        .select_related("proposal__run")
+        .defer(*(f"proposal__run__{field}" for field in RUN_PAYLOAD))
+    )
 
 
 def _exchanges_by_key(user: Any, district_name: str) -> dict[str, ProposedExchange]:

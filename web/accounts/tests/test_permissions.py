@@ -34,7 +34,13 @@ def test_role_values():
         ("staff", {"view": "all", "add": "all", "change": "all", "delete": "all", "import": "all"}),
         (
             "facilitator",
-            {"view": "all", "add": "none", "change": "none", "delete": "none", "import": "none"},
+            {
+                "view": "granted",
+                "add": "none",
+                "change": "none",
+                "delete": "none",
+                "import": "none",
+            },
         ),
         (
             "firm",

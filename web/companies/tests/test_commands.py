@@ -9,7 +9,7 @@ import pytest
 
 from ecodistrict.io import validate_district_text
 from ecodistrict_web import commands
-from ecodistrict_web.accounts.models import Membership, User
+from ecodistrict_web.accounts.models import FacilitatorGrant, Membership, User
 from ecodistrict_web.companies.models import Company, District, Flow
 from ecodistrict_web.conftest import SMALL_DISTRICT
 
@@ -100,6 +100,12 @@ def test_load_demo_with_the_shipped_demo_file():
         ("firm@demo.ecodistrict", first.id)
     ]
     assert f"Demo firm account linked to '{first.name}'." in out.getvalue()
+    # The demo facilitator is granted the demo district, and so reads every demo firm.
+    facilitator = User.objects.get(username="facilitator@demo.ecodistrict")
+    assert list(
+        FacilitatorGrant.objects.values_list("user__username", "district__name", "company")
+    ) == [("facilitator@demo.ecodistrict", district.name, None)]
+    assert Company.objects.restrict(facilitator).count() == len(expected.companies)
 
 
 def test_load_demo_does_nothing_when_there_are_users(make_user):

@@ -52,6 +52,16 @@ def quattro_user(make_user, company):
 
 
 @pytest.fixture
+def facilitator_user(make_user, matching_district):
+    """A facilitator granted the matching district."""
+    from ecodistrict_web.accounts.services import grant_facilitator
+
+    user = make_user("facilitator@test.example", "facilitator")
+    grant_facilitator(user, district=matching_district)
+    return user
+
+
+@pytest.fixture
 def proposal():
     """The proposal of the latest run joining a supplier flow to a receiver (and its flow)."""
     from ecodistrict_web.matchmaking.models import MatchProposal, MatchRun

@@ -26,25 +26,27 @@ pytestmark = pytest.mark.django_db
 EXPECTED = [
     ("ceramica-uno/fired-scrap>laterizi-tre/shards", "material", "declared", 1, 0.8425, 37.1,
      560.0, 29.842),
-    ("ceramica-uno/fired-scrap>ceramica-due/", "material", "inferred", 2, 0.7603, 4.0, 560.0,
+    ("ceramica-uno/fired-scrap>ceramica-due/", "material", "inferred", 2, 0.8328, 4.0, 560.0,
      31.328),
-    ("ceramica-uno/kiln-heat>ceramica-due/heat", "energy", "declared", 1, 0.6407, 4.0, 200.0,
+    ("ceramica-uno/kiln-heat>ceramica-due/heat", "energy", "declared", 1, 0.8122, 4.0, 200.0,
      44.76),
+    ("ceramica-uno/kiln-heat>laterizi-tre/", "energy", "inferred", 2, 0.6174, 37.1, 500.0,
+     111.9),
     ("ceramica-due/fired-scrap>ceramica-uno/recycled-scrap", "material", "declared", 1, 0.9273,
      4.0, 300.0, 16.405),
     ("ceramica-due/fired-scrap>laterizi-tre/shards", "material", "declared", 2, 0.8276, 39.4,
      400.0, 20.739),
-    ("ceramica-due/washing-water>ceramica-uno/", "water", "inferred", 1, 0.7157, 4.0, 8000.0,
+    ("ceramica-due/washing-water>ceramica-uno/", "water", "inferred", 1, 0.787, 4.0, 8000.0,
      1.53),
-    ("ceramica-due/washing-water>serrature-quattro/process-water", "water", "declared", 2, 0.6868,
+    ("ceramica-due/washing-water>laterizi-tre/", "water", "inferred", 2, 0.6842, 39.4, 8000.0,
+     1.53),
+    ("ceramica-due/washing-water>serrature-quattro/process-water", "water", "declared", 3, 0.6776,
      6.8, 3000.0, 0.574),
-    ("ceramica-due/washing-water>laterizi-tre/", "water", "inferred", 3, 0.613, 39.4, 8000.0,
-     1.53),
-    ("ceramica-due/washing-water>fonderia-cinque/", "water", "inferred", 4, 0.6014, 12.5, 8000.0,
+    ("ceramica-due/washing-water>fonderia-cinque/", "water", "inferred", 4, 0.5964, 12.5, 8000.0,
      1.53),
     ("serrature-quattro/steel-scrap>fonderia-cinque/scrap-in", "material", "declared", 1, 0.8418,
      13.0, 80.0, 83.117),
-    ("serrature-quattro/steel-scrap>laterizi-tre/shards", "material", "declared", 2, 0.612, 36.2,
+    ("serrature-quattro/steel-scrap>laterizi-tre/shards", "material", "declared", 2, 0.5157, 36.2,
      80.0, 82.968),
 ]  # fmt: skip
 
@@ -76,12 +78,12 @@ def test_an_import_matches_the_district_and_stores_the_run(matching_district):
     assert run.created_by is None
     assert run.district == matching_district
     assert run.district_name == "Matching test district"
-    assert (run.top_k, run.max_distance_km, run.match_count) == (5, None, 11)
+    assert (run.top_k, run.max_distance_km, run.match_count) == (5, None, 12)
     assert run.input_snapshot == file_snapshot()
     assert run.input_sha256 == canonical_sha256(file_snapshot())
     assert run.snapshot_intact()
     assert run.results["format"] == "ecodistrict/matches/1"
-    assert len(run.results["matches"]) == 11
+    assert len(run.results["matches"]) == 12
     assert proposal_rows(run) == EXPECTED
 
     alfa_scrap = run.proposals.get(pair_key="ceramica-due/fired-scrap>ceramica-uno/recycled-scrap")

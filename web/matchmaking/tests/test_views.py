@@ -261,22 +261,23 @@ def test_a_user_without_a_firm(client_for, staff_user, matching_district):
                 "ceramica-due/fired-scrap>ceramica-uno/recycled-scrap",
                 "ceramica-uno/fired-scrap>laterizi-tre/shards",
                 "serrature-quattro/steel-scrap>fonderia-cinque/scrap-in",
-                "ceramica-due/fired-scrap>laterizi-tre/shards",
                 "ceramica-uno/fired-scrap>ceramica-due/",
-                "ceramica-due/washing-water>ceramica-uno/",
-                "ceramica-due/washing-water>serrature-quattro/process-water",
+                "ceramica-due/fired-scrap>laterizi-tre/shards",
                 "ceramica-uno/kiln-heat>ceramica-due/heat",
+                "ceramica-due/washing-water>ceramica-uno/",
                 "ceramica-due/washing-water>laterizi-tre/",
-                "serrature-quattro/steel-scrap>laterizi-tre/shards",
+                "ceramica-due/washing-water>serrature-quattro/process-water",
+                "ceramica-uno/kiln-heat>laterizi-tre/",
                 "ceramica-due/washing-water>fonderia-cinque/",
+                "serrature-quattro/steel-scrap>laterizi-tre/shards",
             ],
         ),
         (
             "kind=water",
             [
                 "ceramica-due/washing-water>ceramica-uno/",
-                "ceramica-due/washing-water>serrature-quattro/process-water",
                 "ceramica-due/washing-water>laterizi-tre/",
+                "ceramica-due/washing-water>serrature-quattro/process-water",
                 "ceramica-due/washing-water>fonderia-cinque/",
             ],
         ),
@@ -285,8 +286,8 @@ def test_a_user_without_a_firm(client_for, staff_user, matching_district):
             [
                 "ceramica-due/fired-scrap>ceramica-uno/recycled-scrap",
                 "ceramica-uno/fired-scrap>laterizi-tre/shards",
-                "ceramica-due/fired-scrap>laterizi-tre/shards",
                 "ceramica-uno/fired-scrap>ceramica-due/",
+                "ceramica-due/fired-scrap>laterizi-tre/shards",
             ],
         ),
         (
@@ -301,16 +302,17 @@ def test_a_user_without_a_firm(client_for, staff_user, matching_district):
             [
                 "ceramica-due/fired-scrap>ceramica-uno/recycled-scrap",
                 "ceramica-uno/fired-scrap>ceramica-due/",
-                "ceramica-due/washing-water>ceramica-uno/",
                 "ceramica-uno/kiln-heat>ceramica-due/heat",
+                "ceramica-due/washing-water>ceramica-uno/",
             ],
         ),
         (
             "basis=inferred&sort=distance&dir=asc",
             [
-                "ceramica-uno/fired-scrap>ceramica-due/",  # 4.0 km, score 0.7603
-                "ceramica-due/washing-water>ceramica-uno/",  # 4.0 km, score 0.7157: ties by score
+                "ceramica-uno/fired-scrap>ceramica-due/",  # 4.0 km, score 0.8328
+                "ceramica-due/washing-water>ceramica-uno/",  # 4.0 km, score 0.787: ties by score
                 "ceramica-due/washing-water>fonderia-cinque/",
+                "ceramica-uno/kiln-heat>laterizi-tre/",
                 "ceramica-due/washing-water>laterizi-tre/",
             ],
         ),
@@ -338,7 +340,7 @@ def test_the_staff_filters(client_for, facilitator_user, matching_district, quer
 def test_the_staff_page_shows_names_the_map_and_the_run(client_for, staff_user, matching_district):
     html = client_for(staff_user).get("/matchmaking/district/").content.decode()
     assert "<h1>Abbinamenti</h1>" in html
-    assert "11 abbinamenti su 11" in html
+    assert "12 abbinamenti su 12" in html
     assert 'data-testid="recompute"' in html
     assert "Calcolato automaticamente dopo l'importazione del file del distretto." in html
     row = html.split('data-pair="ceramica-due/fired-scrap&gt;ceramica-uno/recycled-scrap"', 1)[1]
@@ -383,14 +385,14 @@ def test_sorting_and_malformed_parameters(client_for, staff_user, matching_distr
     client = client_for(staff_user)
     html = client.get("/matchmaking/district/?sort=supplier&dir=asc").content.decode()
     rows = table_rows(html)
-    assert [row.split("/")[0] for row in rows] == ["ceramica-due"] * 6 + ["ceramica-uno"] * 3 + [
+    assert [row.split("/")[0] for row in rows] == ["ceramica-due"] * 6 + ["ceramica-uno"] * 4 + [
         "serrature-quattro"
     ] * 2
     assert client.get("/matchmaking/district/?sort=nonsense").status_code == 200
     assert client.get("/matchmaking/district/?run=abc").status_code == 404
     assert client.get("/matchmaking/district/?district=999").status_code == 404
     html = client.get("/matchmaking/district/?max_km=far").content.decode()
-    assert len(table_rows(html)) == 11
+    assert len(table_rows(html)) == 12
 
 
 def test_an_earlier_run_is_shown_when_asked(client_for, staff_user, matching_district):
@@ -399,7 +401,7 @@ def test_an_earlier_run_is_shown_when_asked(client_for, staff_user, matching_dis
     client = client_for(staff_user)
     assert len(table_rows(client.get("/matchmaking/district/").content.decode())) == 5
     html = client.get(f"/matchmaking/district/?run={first.pk}").content.decode()
-    assert len(table_rows(html)) == 11
+    assert len(table_rows(html)) == 12
     assert f'<option value="{second.pk}">' in html and "(più recente)" in html
 
 

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommitmentsConfig(AppConfig):
+    name = "ecodistrict_web.commitments"
+    label = "commitments"
+    verbose_name = _("Manifesto and commitments")
+
+    def ready(self) -> None:
+        from ecodistrict_web.companies.signals import district_imported
+
+        district_imported.connect(_relink, dispatch_uid="commitments-relink-after-import")
+
+
+def _relink(sender: object, district: object, replaced: bool, **kwargs: object) -> None:
+    """After a replace-import, attach this app's rows to the new district's companies."""
+    if replaced:
+        from ecodistrict_web.commitments.services import relink_to_district
+
+        relink_to_district(district)  # type: ignore[arg-type]
