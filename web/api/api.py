@@ -103,6 +103,23 @@ def _language() -> str:
     return get_language() or "it"
 
 
+class _PagedRows:
+    """A queryset that the paginator counts and slices in the database; only the rows of the
+    requested page are read and turned into their API data."""
+
+    def __init__(self, queryset: Any, convert: Any) -> None:
+        self.queryset, self.convert = queryset, convert
+
+    def count(self) -> int:
+        return int(self.queryset.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        return list(self.convert(list(self.queryset[window])))
+
+
 def _found(value: Any, what: str) -> Any:
     if value is None:
         raise HttpError(404, f"No such {what}, or you may not see it.")
@@ -113,7 +130,10 @@ def _found(value: Any, what: str) -> Any:
 @paginate(LimitOffsetPagination)
 def list_companies(request: HttpRequest) -> Any:
     """The companies you may see (a firm member: their own firm)."""
-    return [selectors.company_data(row) for row in selectors.companies(request.auth)]
+    return _PagedRows(
+        selectors.companies(request.auth),
+        lambda rows: [selectors.company_data(row) for row in rows],
+    )
 
 
 @api.get("/companies/{pk}", response={200: CompanyDetailOut, **NOT_FOUND}, tags=["companies"])
@@ -128,11 +148,14 @@ def list_flows(
     company: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Any:
     """The yearly flows you may see, optionally of one company."""
-    rows = list(selectors.flows(request.auth, company))
-    visible = selectors.visible_flow_ids(
-        request.auth, {row.supplied_by_id for row in rows if row.supplied_by_id}
-    )
-    return [selectors.flow_data(row, visible) for row in rows]
+
+    def page_data(rows: list[Any]) -> list[Any]:
+        visible = selectors.visible_flow_ids(
+            request.auth, {row.supplied_by_id for row in rows if row.supplied_by_id}
+        )
+        return [selectors.flow_data(row, visible) for row in rows]
+
+    return _PagedRows(selectors.flows(request.auth, company), page_data)
 
 
 @api.get(

@@ -17,7 +17,8 @@ from ecodistrict_web.matchmaking.models import Side
 
 
 def companies(user: Any) -> QuerySet[Company]:
-    return companies_for_user(user)
+    # A total order: pages of the list never repeat or skip a company.
+    return companies_for_user(user).order_by("district", "name", "pk")
 
 
 def company(user: Any, pk: int) -> dict[str, Any] | None:

@@ -346,6 +346,17 @@ def _consenting_firms() -> tuple[set[tuple[str, str]], dict[tuple[str, str], str
     return firms, names
 
 
+#: Fewest firms behind a public aggregate row that names no firm (see public_page).
+MIN_PUBLIC_GROUP = 3
+
+
+def consenting_company_slugs(district_name: str) -> set[str]:
+    """The firms of a district whose latest signature consents to be named publicly (for the
+    district report). Not a user-facing read: consent is public by definition."""
+    _, names = _consenting_firms()
+    return {slug for (district, slug) in names if district == district_name}
+
+
 def public_page(language: str) -> PublicPage:
     """The signatories and the aggregate progress; a firm is named only with its consent.
 
@@ -357,13 +368,17 @@ def public_page(language: str) -> PublicPage:
     labels: dict[str, str] = {}
     listed: dict[tuple[str, str], list[CommitmentRow]] = {}
     cache = RunValues()
+    committed: dict[str, set[tuple[str, str]]] = {}
     for commitment in Commitment.objects.order_by("company_name", "pk"):
         row = _row(commitment, language, cache)
         counts.setdefault(commitment.indicator_key, Counter())[row.progress.status] += 1
         labels.setdefault(commitment.indicator_key, row.name)
         key = (commitment.district_name, commitment.company_slug)
+        committed.setdefault(commitment.indicator_key, set()).add(key)
         if key in names:
             listed.setdefault(key, []).append(row)
+    # An indicator committed to by one or two firms, one of which did not consent, would single
+    # it out: such rows are left out of the aggregate (as the district report's groups of < 3).
     aggregate = [
         AggregateRow(
             key=key,
@@ -372,6 +387,7 @@ def public_page(language: str) -> PublicPage:
             total=sum(counter.values()),
         )
         for key, counter in sorted(counts.items(), key=lambda item: labels[item[0]])
+        if len(committed[key]) >= MIN_PUBLIC_GROUP or committed[key] <= names.keys()
     ]
     return PublicPage(
         charters=current_charters(),

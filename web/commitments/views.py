@@ -21,7 +21,7 @@ from ecodistrict_web.commitments.permissions import (
     can_view_all_commitments,
 )
 from ecodistrict_web.companies.models import Company
-from ecodistrict_web.core.params import page_language
+from ecodistrict_web.core.params import is_whole_number, page_language
 
 
 def public(request: HttpRequest) -> HttpResponse:
@@ -153,7 +153,7 @@ def sign(request: HttpRequest) -> HttpResponse:
 def commit(request: HttpRequest) -> HttpResponse:
     _require_firm(request)
     raw_company = request.POST.get("company", "")
-    firm = _firm(request, int(raw_company) if raw_company.isdigit() else None)
+    firm = _firm(request, int(raw_company) if is_whole_number(raw_company) else None)
     form = CommitmentForm(
         request.POST,
         indicators=selectors.commitment_indicator_choices(firm, page_language()),

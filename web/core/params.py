@@ -12,11 +12,16 @@ def page_language() -> str:
     return get_language() or "it"
 
 
+def is_whole_number(raw: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²", which int() refuses."""
+    return raw.isascii() and raw.isdecimal() and len(raw) <= 18
+
+
 def int_param(request: HttpRequest, name: str) -> int | None:
     """An optional whole-number query parameter; a malformed one is a page that does not exist."""
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not is_whole_number(raw):
         raise Http404(_("No such page."))
     return int(raw)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ecodistrict_web.accounts.permissions import CHANGE
 from ecodistrict_web.companies.selectors import districts_for_user
-from ecodistrict_web.core.params import int_param, page_language
+from ecodistrict_web.core.params import int_param, is_whole_number, page_language
 from ecodistrict_web.matchmaking import selectors, services
 from ecodistrict_web.matchmaking.forms import (
     ExchangeStatusForm,
@@ -183,7 +183,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         district_pk = request.POST.get("district", "")
-        query = "?" + urlencode({"district": district_pk}) if district_pk.isdigit() else ""
+        query = "?" + urlencode({"district": district_pk}) if is_whole_number(district_pk) else ""
         return redirect(reverse("matchmaking:district") + query)
     district = (
         districts_for_user(request.user, CHANGE).filter(pk=form.cleaned_data["district"]).first()

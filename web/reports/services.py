@@ -32,7 +32,10 @@ from ecodistrict.reports import (
     render_markdown,
     render_pdf,
 )
-from ecodistrict_web.commitments.selectors import commitments_for_report
+from ecodistrict_web.commitments.selectors import (
+    commitments_for_report,
+    consenting_company_slugs,
+)
 from ecodistrict_web.companies.models import Company, District
 from ecodistrict_web.companies.selectors import (
     companies_for_user,
@@ -256,6 +259,7 @@ def generate(row: ReportRequest) -> tuple[str, bytes]:
             ranking=ranking,
             settlement=settlement,
             data_date=data_date,
+            consenting=consenting_company_slugs(row.district.name),
         )
         name = f"district-report-{stamp}"
         if row.output_format == ReportFormat.HTML:

@@ -28,3 +28,16 @@ def can_create_district_scenario(user: Any) -> bool:
 def can_see_district_figures(user: Any) -> bool:
     """District-level indicators and partners' names in a result: staff and facilitators."""
     return reads_across_firms(user)
+
+
+def can_delete_scenario(user: Any, scenario: Any) -> bool:
+    """Deleting ends the co-design: who made the scenario, a member of its firm, or staff; a
+    facilitator who only reads the firm may work on its scenarios but not delete them."""
+    if scenario.created_by_id is not None and scenario.created_by_id == getattr(user, "pk", None):
+        return True
+    scope = scope_for(user, CHANGE)
+    if scope is Scope.ALL:
+        return True
+    if scope is Scope.OWN and scenario.company_id is not None:
+        return user.memberships.filter(company_id=scenario.company_id).exists()
+    return False

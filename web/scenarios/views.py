@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecodistrict_web.core.params import page_language
-from ecodistrict_web.scenarios import selectors, services
+from ecodistrict_web.scenarios import permissions, selectors, services
 from ecodistrict_web.scenarios.forms import MEASURE_TITLES, MEASURES, ScenarioCreateForm
 from ecodistrict_web.scenarios.models import Scenario
 from ecodistrict_web.scenarios.permissions import can_use_scenarios
@@ -174,6 +174,8 @@ def compute(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = _scenario(request, pk)
+    if not permissions.can_delete_scenario(request.user, scenario):
+        raise PermissionDenied
     services.delete_scenario(scenario, request.user)
     messages.success(request, _("The scenario was deleted; the declared data are unchanged."))
     return redirect("scenarios:list")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from ecodistrict_web.accounts.permissions import CHANGE
 from ecodistrict_web.companies.models import District
 from ecodistrict_web.companies.selectors import districts_for_user
-from ecodistrict_web.core.params import int_param, page_language
+from ecodistrict_web.core.params import int_param, is_whole_number, page_language
 from ecodistrict_web.selection import selectors, services
 from ecodistrict_web.selection.forms import FileTextForm, RunForm
 from ecodistrict_web.selection.models import CallVersion, LotsVersion
@@ -152,7 +152,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     """Queue a ranking, network or settlement run (staff); it starts at once or on a worker."""
     _require_manage(request)
     district_pk = int_param(request, "district") or (
-        int(request.POST["district"]) if request.POST.get("district", "").isdigit() else None
+        int(request.POST["district"]) if is_whole_number(request.POST.get("district", "")) else None
     )
     district = districts_for_user(request.user, CHANGE).filter(pk=district_pk).first()
     if district is None:

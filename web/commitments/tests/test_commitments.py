@@ -293,11 +293,13 @@ def test_the_public_page_names_only_consenting_firms(
     assert page.listed_names == ["Ceramica Alfa S.p.A."]
     counts = {row.key: (row.counts, row.total) for row in page.aggregate}
     # 2027: Alfa's circular inflow 1.0601 % ≥ 1 % (met); its landfill share is still 100 %
-    # (progress 0 < elapsed 0.5: late), and so is Beta's water (0 %, late).
+    # (progress 0 < elapsed 0.5: late); Alfa consented, so rows of Alfa alone may be shown.
     assert counts["circular_inflow_pct"] == ({"met": 1, "on_track": 0, "late": 0}, 1)
     assert counts["landfill_outflow_pct"] == ({"met": 0, "on_track": 0, "late": 1}, 1)
-    assert counts["water_circularity_pct"] == ({"met": 0, "on_track": 0, "late": 1}, 1)
+    # Beta alone committed on water and did not consent: a row of one firm would single it out.
+    assert "water_circularity_pct" not in counts
     assert [firm.company_name for firm in page.listed_firms] == ["Ceramica Alfa S.p.A."]
+    assert selectors.consenting_company_slugs(district.name) == {"ceramica-alfa"}
     assert [row.commitment.indicator_key for row in page.listed_firms[0].commitments] == [
         "circular_inflow_pct",
         "landfill_outflow_pct",

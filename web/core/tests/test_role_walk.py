@@ -158,7 +158,7 @@ EXPECTED: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {
     "scenarios:add_measure": ((L, 405, 405, 405, 405), (L, 404, 404, 404, 404)),
     "scenarios:compute": ((L, 405, 405, 405, 405), (L, 404, 400, 400, 404)),
     "scenarios:create": ((L, 405, 405, 405, 405), (L, 400, 400, 400, 400)),
-    "scenarios:delete": ((L, 405, 405, 405, 405), (L, 404, 302, 302, 404)),
+    "scenarios:delete": ((L, 405, 405, 405, 405), (L, 404, 302, 403, 404)),
     "scenarios:detail": ((L, 404, 200, 200, 404), (L, 404, 200, 200, 404)),
     "scenarios:list": ((L, 200, 200, 200, 200), (L, 200, 200, 200, 200)),
     "scenarios:remove_change": ((L, 405, 405, 405, 405), (L, 404, 400, 400, 404)),

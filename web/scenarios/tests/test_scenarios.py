@@ -428,3 +428,17 @@ def test_staff_read_scenarios_in_the_admin(client_for, staff_user, beta_scenario
     assert page.status_code == 200
     assert "Beta: acqua" in page.content.decode()
     assert client.get(reverse("admin:scenarios_scenario_add")).status_code == 403
+
+
+def test_a_granted_facilitator_works_on_a_scenario_but_cannot_delete_it(
+    client_for, make_user, district, beta_scenario
+):
+    from ecodistrict_web.accounts.services import grant_facilitator
+
+    facilitator = make_user("co-design@test.example", "facilitator")
+    grant_facilitator(facilitator, district=district)
+    client = client_for(facilitator)
+    kept = Scenario.objects.values().get(pk=beta_scenario.pk)
+    assert client.get(reverse("scenarios:detail", args=[beta_scenario.pk])).status_code == 200
+    assert client.post(reverse("scenarios:delete", args=[beta_scenario.pk])).status_code == 403
+    assert Scenario.objects.values().get(pk=beta_scenario.pk) == kept
