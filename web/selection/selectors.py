@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from ecodistrict.indicators import IndicatorSetError, parse_indicator_set
 from ecodistrict.optimize.scenario import compare_scenarios, scenario_problems
 from ecodistrict_web.accounts.permissions import VIEW
+from ecodistrict_web.assessments.models import AssessmentVersion, ReviewStatus
 from ecodistrict_web.companies.templatetags.quantities import quantity
 from ecodistrict_web.indicators.selectors import DistrictChoice, district_choice
 from ecodistrict_web.selection.models import (
@@ -110,12 +111,50 @@ def runs_for_user(user: Any, action: str = VIEW) -> QuerySet[SelectionRun]:
 
 
 @dataclass(frozen=True)
+class PlatformApplicant:
+    """A firm that applied through the platform: the latest submitted version of its
+    profiling assessment (assessments app), for the district its expression of interest chose."""
+
+    key: str  # its id in the district file of a run (``applicant-<interest pk>``)
+    name: str
+    space_m2: int | None
+    version: int
+    validated: bool
+    company: dict[str, Any]
+
+
+def platform_applicants(district: Any) -> list[PlatformApplicant]:
+    """The district's applicants with a submitted assessment, by id. Staff-side: the caller
+    reached the district through the gate (``selectors.district_choice``)."""
+    latest: dict[int, AssessmentVersion] = {}
+    for version in (
+        AssessmentVersion.objects.filter(assessment__interest__district=district)
+        .select_related("assessment__interest")
+        .order_by("assessment_id", "number")
+    ):
+        latest[version.assessment_id] = version  # the highest number wins
+    applicants = [
+        PlatformApplicant(
+            key=version.assessment.company_key,
+            name=version.assessment.interest.company_name,
+            space_m2=version.assessment.interest.space_m2,
+            version=version.number,
+            validated=version.review_status == ReviewStatus.VALIDATED,
+            company=dict(version.snapshot.get("company") or {}),
+        )
+        for version in latest.values()
+    ]
+    return sorted(applicants, key=lambda applicant: applicant.key)
+
+
+@dataclass(frozen=True)
 class IndexPage:
     choice: DistrictChoice
     calls: list[CallVersion]
     lots: list[LotsVersion]
     runs: list[SelectionRun]
     settle_runs: list[SelectionRun]
+    applicants: list[PlatformApplicant]
 
 
 def index_page(user: Any, district_pk: int | None) -> IndexPage | None:
@@ -126,7 +165,7 @@ def index_page(user: Any, district_pk: int | None) -> IndexPage | None:
         return None
     district = choice.district
     if district is None:
-        return IndexPage(choice, [], [], [], [])
+        return IndexPage(choice, [], [], [], [], [])
     runs = list(
         runs_for_user(user).filter(district=district).defer(*RUN_PAYLOAD).order_by("-pk")[:100]
     )
@@ -136,6 +175,7 @@ def index_page(user: Any, district_pk: int | None) -> IndexPage | None:
         lots=list(lots_for_user(user).filter(district=district).order_by("-number")),
         runs=runs,
         settle_runs=[r for r in runs if r.kind == RunKind.SETTLE and r.status == RunStatus.DONE],
+        applicants=platform_applicants(district),
     )
 
 

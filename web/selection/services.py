@@ -54,6 +54,7 @@ from ecodistrict_web.selection.models import (
     RunStatus,
     SelectionRun,
 )
+from ecodistrict_web.selection.selectors import platform_applicants
 
 logger = logging.getLogger(__name__)
 
@@ -151,10 +152,41 @@ def stored_district_file(district: District) -> DistrictFile:
         ) from None
 
 
+def district_with_applicants(district: District) -> DistrictFile:
+    """The stored district plus the companies of its platform applicants (their submitted
+    assessment), so that a call can list them by id and rank them with the firms present."""
+    stored = stored_district_file(district)
+    data = stored.model_dump(mode="json", exclude_none=True)
+    present = {company["id"] for company in data["companies"]}
+    added = [a.company for a in platform_applicants(district) if a.key not in present]
+    if not added:
+        return stored
+    data["companies"] = [*data["companies"], *added]
+    try:
+        return DistrictFile.model_validate(data)
+    except ValidationError as exc:
+        raise SelectionError(
+            [
+                _("A submitted assessment breaks a rule of the format (%(error)s).")
+                % {"error": "; ".join(str(error.get("msg", "")) for error in exc.errors()[:3])}
+            ]
+        ) from None
+
+
+def _validated_from_reviews(call_data: dict[str, Any], district: District) -> None:
+    """An applicant of the platform is 'assessment validated' as its latest version's review
+    says, whatever the call file typed: the requirement reads the platform's own record."""
+    reviews = {a.key: a.validated for a in platform_applicants(district)}
+    for applicant in call_data.get("applicants", []):
+        if applicant.get("company") in reviews:
+            applicant["assessment_validated"] = reviews[applicant["company"]]
+
+
 def check_call_for_district(call: CallFile, district: District) -> None:
-    """The call's applicants are companies of the district and its indicators are known."""
+    """The call's applicants are companies of the district (or platform applicants) and its
+    indicators are known."""
     _version, indicator_set = indicator_set_for(call)
-    check_call_against(call, stored_district_file(district), indicator_set)
+    check_call_against(call, district_with_applicants(district), indicator_set)
 
 
 # --- call and lots versions ----------------------------------------------------------------------
@@ -268,12 +300,15 @@ def queue_run(
         raise RunRefused(_("Choose a lots file: the settlement needs one."))
     parameters = dict(parameters or {})
     try:
-        district_data = stored_district_file(district).model_dump(mode="json", exclude_none=True)
+        district_data = district_with_applicants(district).model_dump(
+            mode="json", exclude_none=True
+        )
         snapshot: dict[str, Any] = {"district": district_data}
         if call_version is not None and kind != RunKind.OPTIMIZE:
             call = parse_call_text(call_version.text)
             set_version, _set = indicator_set_for(call)
             snapshot["call"] = call.model_dump(mode="json")
+            _validated_from_reviews(snapshot["call"], district)
             snapshot["indicator_set"] = {
                 "label": set_version.label,
                 "yaml_sha256": set_version.yaml_sha256,
@@ -430,7 +465,10 @@ def run_queued(
     """Execute the queued runs, oldest first (the worker command); returns how many ran."""
     done = 0
     while limit is None or done < limit:
-        close_old_connections()
+        # A long-running worker drops a broken or expired connection between runs; never the
+        # connection of an open transaction (a caller's, or a test's).
+        if not connection.in_atomic_block:
+            close_old_connections()
         pk = (
             SelectionRun.objects.filter(status=RunStatus.QUEUED)
             .order_by("created_at", "pk")

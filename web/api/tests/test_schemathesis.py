@@ -13,6 +13,21 @@ from ecodistrict_web.config.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Requests go through the real WSGI application, whose request signals close the database
+    connection (close_old_connections); inside a test's transaction that would close the test's
+    own connection (PostgreSQL). Django's test client disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def role_headers(district, firm_user, staff_user, facilitator_user, make_user, bearer):
     """The Authorization header of each role (anonymous: none)."""

@@ -491,3 +491,79 @@ def test_network_sankey_draws_the_largest_exchanges_and_the_table_all():
     assert [(row.cycle, row.before, row.after) for row in section.closure] == [
         ("materia", 1.0, 2.0)
     ]
+
+
+# --- applicants from the platform's assessments ---------------------------------------------------
+
+APPLICANT_COMPANY = {
+    "id": "applicant-7",
+    "name": "Officine Secchia S.r.l.",
+    "ateco": "25.62",
+    "location": {"lat": 44.58, "lon": 10.86},
+    "flows": [
+        {"id": "steel", "direction": "in", "kind": "material", "description": "Acciaio in barre",
+         "quantity": 100, "unit": "t/yr", "origin": "recycled"},
+    ],
+}  # fmt: skip
+
+
+def _platform_applicant(district, review_status):
+    """A firm that applied through the platform, with one submitted assessment version."""
+    from django.utils import timezone
+
+    from ecodistrict_web.accounts.models import User
+    from ecodistrict_web.assessments.models import Assessment, AssessmentVersion
+    from ecodistrict_web.core.models import canonical_sha256
+    from ecodistrict_web.intake.models import Interest
+
+    user = User.objects.create_user(username="giulia@secchia.example", password="x-9-long-pw")
+    interest = Interest.objects.create(
+        district=district, user=user, company_name="Officine Secchia S.r.l.",
+        vat_number="12345678903", ateco="25.62", contact_name="Giulia Ferrari",
+        email="giulia@secchia.example", phone="059 123456", activity="Lavorazioni meccaniche",
+        space_m2=900, consent_at=timezone.now(),
+    )  # fmt: skip
+    snapshot = {"company": APPLICANT_COMPANY, "practices": {}}
+    assessment = Assessment.objects.create(
+        interest=interest, company_key="applicant-7", status="submitted", draft=snapshot
+    )
+    AssessmentVersion.objects.create(
+        assessment=assessment, number=1, snapshot=snapshot,
+        snapshot_sha256=canonical_sha256(snapshot), submitted_by=user,
+        review_status=review_status,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("review", "passes"), [("validated", True), ("pending", False)])
+def test_an_applicant_of_the_platform_is_ranked_with_its_review(
+    district,
+    staff_user,
+    client_for,
+    inline_runs,
+    django_capture_on_commit_callbacks,
+    review,
+    passes,
+):
+    _platform_applicant(district, review)
+    # The call says nothing true about the applicant's assessment: the platform's review decides.
+    call = CALL.replace(
+        "  - {company: serrature-gamma, space_m2: 800, assessment_validated: true}\n",
+        "  - {company: serrature-gamma, space_m2: 800, assessment_validated: true}\n"
+        "  - {company: applicant-7, space_m2: 900, assessment_validated: false}\n",
+    )
+    saved = services.save_call_version(district, call, staff_user)
+    assert saved.ok, saved.problems
+    client = client_for(staff_user)
+    page = client.get(reverse("selection:index") + f"?district={district.pk}").content.decode()
+    assert 'data-testid="platform-applicants"' in page and "<code>applicant-7</code>" in page
+    _start(client, district, django_capture_on_commit_callbacks, kind="rank", call=saved.version.pk)
+    run = SelectionRun.objects.get()
+    assert run.status == RunStatus.DONE, run.error
+    snapshot_ids = [c["id"] for c in run.input_snapshot["district"]["companies"]]
+    assert snapshot_ids[-1] == "applicant-7"
+    validated = {
+        a["company"]: a["assessment_validated"] for a in run.input_snapshot["call"]["applicants"]
+    }
+    assert validated["applicant-7"] is passes
+    ranked = [row["applicant"] for row in run.result["ranking"]["ranking"]]
+    assert ("applicant-7" in ranked) is passes
