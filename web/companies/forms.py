@@ -50,3 +50,31 @@ class DistrictUploadForm(forms.Form):
                 params={"byte": exc.start},
             ) from None
         return upload
+
+
+def _no_control_characters(value: str) -> None:
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+        raise forms.ValidationError(
+            _("Control characters are not allowed here."), code="control_characters"
+        )
+
+
+class FlowEditForm(forms.Form):
+    """The corrections a firm may make to one of its declared flows; the rules of the district
+    file are checked by the service (``services.update_flow``)."""
+
+    description = forms.CharField(
+        label=_("description"), max_length=500, validators=[_no_control_characters]
+    )
+    quantity = forms.FloatField(label=_("quantity"), min_value=0)
+    unit = forms.CharField(label=_("unit"), max_length=40, validators=[_no_control_characters])
+    ewc = forms.CharField(
+        label=_("EWC code"),
+        max_length=20,
+        required=False,
+        validators=[_no_control_characters],
+        help_text=_("Wastes only, e.g. 10 12 08."),
+    )
+    temperature_c = forms.FloatField(
+        label=_("temperature (°C)"), required=False, min_value=-273.15, max_value=2000
+    )

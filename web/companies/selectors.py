@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from ecodistrict.codes.ewc import get_ewc
 from ecodistrict.domain.models import DistrictFile
-from ecodistrict_web.accounts.permissions import VIEW
+from ecodistrict_web.accounts.permissions import CHANGE, VIEW
 from ecodistrict_web.companies import mapping
 from ecodistrict_web.companies.models import Company, District, Flow, Site
 
@@ -168,3 +168,13 @@ def district_file(district: District) -> DistrictFile:
     Raises ``pydantic.ValidationError`` if rows edited by hand broke a rule of the format.
     """
     return DistrictFile.model_validate(district_file_data(district))
+
+
+def flow_to_edit(user: Any, company_pk: int, flow_pk: int) -> Flow | None:
+    """A flow of the company that ``user`` may change (a member of its firm, or staff)."""
+    return (
+        flows_for_user(user, CHANGE)
+        .select_related("company__district")
+        .filter(company_id=company_pk, pk=flow_pk)
+        .first()
+    )

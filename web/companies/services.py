@@ -244,3 +244,55 @@ def save_flow(flow: Flow) -> Flow:
     flow.unit_normalised = result.unit
     flow.save()
     return flow
+
+
+#: The fields of a declared flow its firm may correct on the platform (kind, direction and the
+#: exchange links stay as imported: changing them is a new declaration, e.g. an assessment).
+EDITABLE_FLOW_FIELDS = ("description", "quantity", "unit", "ewc", "temperature_c")
+
+
+@dataclass(frozen=True)
+class FlowUpdateResult:
+    ok: bool
+    #: Messages by form field (None: about the flow as a whole).
+    errors: dict[str | None, list[str]] = field(default_factory=dict)
+
+
+def update_flow(flow: Flow, changes: dict[str, Any]) -> FlowUpdateResult:
+    """Correct a declared flow (the caller reached it through ``restrict(user, CHANGE)``).
+
+    The whole district, with the change, is checked by the library's rules of the district file;
+    on any problem of this flow nothing is stored. The audit history records who, when, what
+    (django-simple-history, from the request)."""
+    from ecodistrict.domain.validation import validate_district_data
+    from ecodistrict_web.companies.selectors import district_file_data
+
+    unknown = set(changes) - set(EDITABLE_FLOW_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    data = district_file_data(flow.company.district)
+    for company in data["companies"]:
+        if company["id"] != flow.company.slug:
+            continue
+        for entry in company["flows"]:
+            if entry["id"] != flow.slug:
+                continue
+            for name, value in changes.items():
+                if value in (None, ""):
+                    entry.pop(name, None)
+                else:
+                    entry[name] = value
+    _parsed, problems = validate_district_data(data)
+    mine = [p for p in problems if p.company == flow.company.slug and p.flow == flow.slug]
+    if mine or _parsed is None:
+        errors: dict[str | None, list[str]] = {}
+        for problem in mine or problems[:3]:
+            name = problem.field if problem.field in EDITABLE_FLOW_FIELDS else None
+            errors.setdefault(name, []).append(problem.message)
+        return FlowUpdateResult(ok=False, errors=errors)
+    with transaction.atomic():
+        row = Flow.objects.select_for_update().get(pk=flow.pk)
+        for name, value in changes.items():
+            setattr(row, name, "" if value is None and name == "ewc" else value)
+        save_flow(row)
+    return FlowUpdateResult(ok=True)

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ecodistrict_web.companies import selectors, services
-from ecodistrict_web.companies.forms import DistrictUploadForm
+from ecodistrict_web.companies.forms import DistrictUploadForm, FlowEditForm
 from ecodistrict_web.companies.history import can_view_history
 from ecodistrict_web.companies.history import company_history as company_history_of
-from ecodistrict_web.companies.permissions import can_import_district
+from ecodistrict_web.companies.permissions import can_change_company, can_import_district
 from ecodistrict_web.core.params import int_param
 
 COMPANIES_PER_PAGE = 100
@@ -51,7 +51,11 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "companies/company_detail.html",
-        {"page": page, "can_view_history": can_view_history(request.user)},
+        {
+            "page": page,
+            "can_view_history": can_view_history(request.user),
+            "can_edit_flows": can_change_company(request.user, page.company),
+        },
     )
 
 
@@ -102,3 +106,27 @@ def district_import(request: HttpRequest) -> HttpResponse:
         {"form": form, "problems": problems},
         status=400 if problems or form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flow_edit(request: HttpRequest, pk: int, flow_pk: int) -> HttpResponse:
+    """Correct a declared flow: a member of its firm, or municipality staff; 404 otherwise."""
+    flow = selectors.flow_to_edit(request.user, pk, flow_pk)
+    if flow is None:
+        raise Http404(_("No such flow."))
+    if request.method == "POST":
+        form = FlowEditForm(request.POST)
+        if form.is_valid():
+            result = services.update_flow(flow, form.cleaned_data)
+            if result.ok:
+                messages.success(request, _("The flow was updated; the change is in its history."))
+                return redirect("companies:detail", pk=pk)
+            for name, errors in result.errors.items():
+                for error in errors:
+                    form.add_error(name, error)
+    else:
+        form = FlowEditForm(
+            initial={name: getattr(flow, name) for name in services.EDITABLE_FLOW_FIELDS}
+        )
+    return render(request, "companies/flow_edit.html", {"form": form, "flow": flow})
