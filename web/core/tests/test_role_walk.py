@@ -55,6 +55,9 @@ WATCHED = (
     "selection.SelectionRun",
     "selection.CallVersion",
     "selection.LotsVersion",
+    "commitments.CharterVersion",
+    "commitments.Signature",
+    "commitments.Commitment",
 )
 #: Admin pages: the site is one gate (staff only); a sample of its pages is walked.
 ADMIN_SAMPLE = (
@@ -64,7 +67,7 @@ ADMIN_SAMPLE = (
 )
 
 #: Apps whose URLs are walked with ids no row has (their rows are not built by the walk yet).
-PLACEHOLDER_APPS = ("selection", "commitments")
+PLACEHOLDER_APPS: tuple[str, ...] = ()
 MISSING_ID = 999999
 PLACEHOLDER = {"file_kind": "call", "measure": "walk", "slug": "walk", "name": "walk"}
 
@@ -143,8 +146,8 @@ EXPECTED: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {
     "matchmaking:run_document": ((L, 403, 200, 200, 404), (L, 403, 200, 200, 404)),
     "set_language": ((302, 302, 302, 302, 302), (302, 302, 302, 302, 302)),
     "commitments:all": ((L, 403, 200, 200, 200), (L, 403, 200, 200, 200)),
-    "commitments:charter": ((404, 404, 404, 404, 404), (404, 404, 404, 404, 404)),
-    "commitments:charter_version": ((404, 404, 404, 404, 404), (404, 404, 404, 404, 404)),
+    "commitments:charter": ((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
+    "commitments:charter_version": ((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
     "commitments:commit": ((L, 405, 405, 405, 405), (L, 404, 403, 403, 403)),
     "commitments:mine": ((L, 200, 403, 403, 403), (L, 200, 403, 403, 403)),
     "commitments:public": ((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
@@ -164,14 +167,14 @@ EXPECTED: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {
     "scenarios:list": ((L, 200, 200, 200, 200), (L, 200, 200, 200, 200)),
     "scenarios:remove_change": ((L, 405, 405, 405, 405), (L, 404, 400, 400, 404)),
     "selection:compare": ((L, 404, 200, 200, 404), (L, 404, 200, 200, 404)),
-    "selection:file": ((L, 404, 404, 404, 404), (L, 404, 404, 404, 404)),
-    "selection:file_edit": ((L, 404, 404, 403, 404), (L, 404, 404, 403, 404)),
+    "selection:file": ((L, 404, 200, 200, 404), (L, 404, 200, 200, 404)),
+    "selection:file_edit": ((L, 404, 200, 403, 404), (L, 404, 200, 403, 404)),
     "selection:file_new": ((L, 404, 404, 403, 404), (L, 404, 404, 403, 404)),
     "selection:index": ((L, 404, 200, 200, 404), (L, 404, 200, 200, 404)),
-    "selection:run": ((L, 404, 404, 404, 404), (L, 404, 404, 404, 404)),
-    "selection:run_document": ((L, 404, 404, 404, 404), (L, 404, 404, 404, 404)),
+    "selection:run": ((L, 404, 200, 200, 404), (L, 404, 200, 200, 404)),
+    "selection:run_document": ((L, 404, 200, 200, 404), (L, 404, 200, 200, 404)),
     "selection:run_start": ((L, 405, 405, 405, 405), (L, 404, 404, 403, 404)),
-    "selection:run_status": ((L, 404, 404, 404, 404), (L, 404, 404, 404, 404)),
+    "selection:run_status": ((L, 404, 200, 200, 404), (L, 404, 200, 200, 404)),
 }
 
 
@@ -248,6 +251,21 @@ def world(district, make_user, firm_user, staff_user, facilitator_user):
         report = ReportRequest.objects.create(
             requested_by=beta_user, kind="company", district=district, company=beta
         )
+    call_version = selection_run = None
+    if apps.is_installed("ecodistrict_web.selection"):
+        from ecodistrict_web.selection import services as selection_services
+        from ecodistrict_web.selection.tests.conftest import CALL
+
+        call_version = selection_services.save_call_version(district, CALL, staff_user).version
+        # Queued inside the test's transaction: never started (no commit), a real row to walk.
+        selection_run = selection_services.queue_run(
+            district, "rank", staff_user, call_version=call_version
+        )
+    if apps.is_installed("ecodistrict_web.commitments"):
+        from ecodistrict_web.commitments import services as commitment_services
+
+        # Beta signs and commits: rows of the second firm that firm 1 (Gamma) must not reach.
+        commitment_services.sign_charters(beta, beta_user, public_consent=False)
     users = {
         "anonymous": None,
         "firm": gamma_user,
@@ -278,6 +296,8 @@ def world(district, make_user, firm_user, staff_user, facilitator_user):
         "assessment": assessment,
         "scenario": scenario,
         "report": report,
+        "call_version": call_version,
+        "selection_run": selection_run,
         "clients": clients,
         "cookies": cookies,
         "small_district_text": (
@@ -341,6 +361,19 @@ def kwargs_for(name: str, pattern: URLPattern, w: dict[str, Any]) -> dict[str, A
             "reports:detail": {"pk": report.pk},
             "reports:download": {"pk": report.pk},
         }
+    if w["call_version"] is not None:
+        by_name |= {
+            "selection:file": {"file_kind": "call", "pk": w["call_version"].pk},
+            "selection:file_edit": {"file_kind": "call", "pk": w["call_version"].pk},
+            "selection:file_new": {"file_kind": "call"},
+            "selection:run": {"pk": w["selection_run"].pk},
+            "selection:run_status": {"pk": w["selection_run"].pk},
+            "selection:run_document": {"pk": w["selection_run"].pk},
+        }
+    by_name |= {
+        "commitments:charter": {"kind": "manifesto"},
+        "commitments:charter_version": {"kind": "manifesto", "version": 1},
+    }
     if name in by_name:
         return by_name[name]
     # Pages whose rows the walk does not build yet: an id no row has (every role must then get
@@ -434,5 +467,5 @@ def test_every_url_and_endpoint_with_every_role(world, capsys):
         for name in observed
         if observed[name] != EXPECTED[name]
     }
-    assert wrong == {}
+    assert wrong == {}, "\n".join(f"{n}: {v}" for n, v in wrong.items())
     assert sorted(set(EXPECTED) - set(observed)) == [], "rows for URLs that no longer exist"
