@@ -393,7 +393,7 @@ def test_sorting_and_malformed_parameters(client_for, staff_user, matching_distr
     assert client.get("/matchmaking/district/?district=999").status_code == 404
     # A superscript digit passes str.isdigit() but not int(): still a page that does not exist.
     assert client.get("/matchmaking/district/?district=²").status_code == 404
-    assert client.get("/companies/?district=²").status_code == 404
+    assert client.get("/companies/?page=²").status_code == 404
     html = client.get("/matchmaking/district/?max_km=far").content.decode()
     assert len(table_rows(html)) == 12
 
