@@ -213,3 +213,27 @@ def test_map_projects_latitude_and_longitude():
     )
     assert svg.startswith("<svg") and svg.count("<circle") == 3 and svg.count("<line") == 2
     assert ">A</text>" in svg
+
+
+def test_coded_values_of_the_flows_are_named_in_the_reports_language():
+    district = load_district_file(SMALL)
+    rows = {
+        lang: [row["where"] for row in build_company_report(district, "ceramica-alfa", lang=lang)[
+            "flows"
+        ]]
+        for lang in ("it", "en")
+    }  # fmt: skip
+    # Alfa: clays (virgin), gas (virgin), chamotte (recycled, from a district firm), fired scrap
+    # (waste to landfill).
+    assert rows["it"][:4] == [
+        "vergine",
+        "vergine",
+        "riciclata (da impresa del distretto)",
+        "rifiuto / discarica",
+    ]
+    assert rows["en"][:4] == [
+        "virgin",
+        "virgin",
+        "recycled (from a district firm)",
+        "waste / landfill",
+    ]

@@ -26,7 +26,7 @@ from ecodistrict.indicators.positioning import (
 from ecodistrict.matching.results import Match, MatchResults
 from ecodistrict.reports.charts import FIRM_COLOUR, MEDIAN_COLOUR, RadarSeries, radar_svg
 from ecodistrict.reports.format import NO_VALUE, format_number, format_value
-from ecodistrict.reports.labels import labels_for, reason_text
+from ecodistrict.reports.labels import coded_value, labels_for, reason_text
 
 COMPANY_DIMENSIONS = ("circular_performance", "territorial_integration", "industrial_symbiosis")
 #: The report keeps to the best matches (the platform lists them all): the best
@@ -256,11 +256,13 @@ def _flow_rows(company: Company, lang: str) -> list[dict[str, str]]:
     for flow in company.flows:
         where: str
         if flow.direction == "in":
-            where = str(flow.origin or "")
+            where = coded_value(flow.origin, lang) if flow.origin else ""
             if flow.supplied_by is not None:
                 where = f"{where} ({words['from_district']})".strip()
         else:
-            where = " / ".join(x for x in (flow.legal_status, flow.destination) if x)
+            where = " / ".join(
+                coded_value(x, lang) for x in (flow.legal_status, flow.destination) if x
+            )
         rows.append(
             {
                 "direction": words[f"dir_{flow.direction}"],

@@ -407,3 +407,30 @@ def labels_for(lang: str) -> dict[str, str]:
     if lang not in LABELS:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     return LABELS[lang]
+
+
+#: Italian names of the coded values of the district file (origin, legal status, destination);
+#: the English report shows the codes as they are written in the file.
+CODED_VALUES_IT = {
+    "virgin": "vergine",
+    "recycled": "riciclata",
+    "reused": "riutilizzata",
+    "by-product": "sottoprodotto",
+    "renewable": "rinnovabile",
+    "unknown": "non nota",
+    "waste": "rifiuto",
+    "end-of-waste": "end of waste",
+    "product": "prodotto",
+    "reuse": "riutilizzo",
+    "recycling": "riciclo",
+    "composting": "compostaggio",
+    "energy-recovery": "recupero energetico",
+    "incineration": "incenerimento",
+    "landfill": "discarica",
+    "internal": "interna",
+}
+
+
+def coded_value(value: str, lang: str) -> str:
+    """A coded value of the district file in the report's language."""
+    return CODED_VALUES_IT.get(value, value) if lang == "it" else value
