@@ -103,6 +103,11 @@ def _language() -> str:
     return get_language() or "it"
 
 
+#: No table of the platform holds this many rows; offsets beyond it (up to 10^30 from a fuzzer)
+#: would overflow the database's 64-bit integers.
+BEYOND_ANY_ROW = 2**40
+
+
 class _PagedRows:
     """A queryset that the paginator counts and slices in the database; only the rows of the
     requested page are read and turned into their API data."""
@@ -117,7 +122,12 @@ class _PagedRows:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[Any]:
-        return list(self.convert(list(self.queryset[window])))
+        start, stop = window.start or 0, window.stop
+        if start >= BEYOND_ANY_ROW:
+            return []  # an offset past any table: nothing, not an integer the database refuses
+        if stop is not None:
+            stop = min(stop, BEYOND_ANY_ROW)
+        return list(self.convert(list(self.queryset[start:stop])))
 
 
 def _found(value: Any, what: str) -> Any:

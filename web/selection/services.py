@@ -22,7 +22,7 @@ from importlib.resources import files
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -365,9 +365,30 @@ def _claim(run_pk: int) -> bool:
 
 
 def _progress(run_pk: int, percent: int, message: str) -> None:
-    SelectionRun.objects.filter(pk=run_pk, status=RunStatus.RUNNING).update(
-        progress=percent, progress_message=message[:300]
-    )
+    # Progress is information for the page, not part of the result: a write that finds the
+    # table busy (SQLite, a page reading the status at that moment) is skipped, not fatal.
+    try:
+        SelectionRun.objects.filter(pk=run_pk, status=RunStatus.RUNNING).update(
+            progress=percent, progress_message=message[:300]
+        )
+    except OperationalError:
+        logger.info("selection run %d: progress %d%% not recorded (database busy)", run_pk, percent)
+
+
+def _save_finished(run: SelectionRun) -> None:
+    """Store a finished run, waiting a little if the database is busy (SQLite locks a table
+    while another thread reads it); the result is never dropped for a busy moment."""
+    for attempt in range(FINISH_ATTEMPTS):
+        try:
+            run.save()
+            return
+        except OperationalError:
+            if attempt == FINISH_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+FINISH_ATTEMPTS = 10
 
 
 def execute_run(run_pk: int) -> SelectionRun | None:
@@ -402,7 +423,7 @@ def execute_run(run_pk: int) -> SelectionRun | None:
         run.status = RunStatus.FAILED
         run.error = error
         run.progress_message = gettext_noop("Failed.")
-    run.save()
+    _save_finished(run)
     logger.info("selection run %d %s in %.2f s", run_pk, run.status, run.duration_s)
     return run
 
