@@ -45,6 +45,9 @@ def role_headers(district, firm_user, staff_user, facilitator_user, make_user, b
 @settings(
     max_examples=15,
     deadline=None,
+    # The same examples on every run: CI must not pass or fail by luck. To explore further,
+    # run it with more examples and derandomize off (a failure prints how to reproduce it).
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_no_server_error_for_any_role(case, role_headers):
