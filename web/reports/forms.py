@@ -13,6 +13,13 @@ MAX_ID = 2**31 - 1
 class CompanyReportForm(forms.Form):
     company = forms.IntegerField(min_value=1, max_value=MAX_ID, label=_("Firm"))
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial="it", label=_("Language"))
+    # The same template gives the PDF and the page to read in the browser.
+    output_format = forms.ChoiceField(
+        choices=[(ReportFormat.PDF, "PDF"), (ReportFormat.HTML, "HTML")],
+        initial=ReportFormat.PDF,
+        required=False,
+        label=_("Format"),
+    )
 
 
 class DistrictReportForm(forms.Form):

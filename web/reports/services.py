@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = ("it", "en")
 DISTRICT_FORMATS = (ReportFormat.PDF, ReportFormat.HTML, ReportFormat.MARKDOWN)
+COMPANY_FORMATS = (ReportFormat.PDF, ReportFormat.HTML)
 
 
 class NotFound(Exception):
@@ -69,14 +70,16 @@ def _language(language: str) -> str:
     return language if language in LANGUAGES else "it"
 
 
-def request_company_report(user: Any, company_pk: int, language: str) -> ReportRequest:
-    """Queue the positioning report of a firm the user may see."""
+def request_company_report(
+    user: Any, company_pk: int, language: str, output_format: str = ReportFormat.PDF
+) -> ReportRequest:
+    """Queue the positioning report of a firm the user may see (PDF, or the HTML page of the
+    same template)."""
     company = companies_for_user(user).filter(pk=company_pk).first()
     if company is None:
         raise NotFound(company_pk)
-    return _queue(
-        user, ReportKind.COMPANY, ReportFormat.PDF, language, company.district, company=company
-    )
+    chosen = output_format if output_format in COMPANY_FORMATS else ReportFormat.PDF
+    return _queue(user, ReportKind.COMPANY, chosen, language, company.district, company=company)
 
 
 def request_district_report(
@@ -249,7 +252,10 @@ def generate(row: ReportRequest) -> tuple[str, bytes]:
             data_date=data_date,
             commitments=commitments_for_report(row.company),
         )
-        return f"report-{row.company.slug}-{stamp}.pdf", render_pdf(report)
+        name = f"report-{row.company.slug}-{stamp}"
+        if row.output_format == ReportFormat.HTML:
+            return f"{name}.html", render_html(report).encode("utf-8")
+        return f"{name}.pdf", render_pdf(report)
     if row.kind == ReportKind.DISTRICT:
         ranking, settlement = _selection_documents(row)
         report = build_district_report(

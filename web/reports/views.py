@@ -45,7 +45,10 @@ def request_company(request: HttpRequest) -> HttpResponse:
         return _invalid(request, form)
     try:
         row = services.request_company_report(
-            request.user, form.cleaned_data["company"], form.cleaned_data["language"]
+            request.user,
+            form.cleaned_data["company"],
+            form.cleaned_data["language"],
+            form.cleaned_data.get("output_format") or "pdf",
         )
     except services.NotFound:
         raise Http404(_("No such company.")) from None

@@ -319,3 +319,22 @@ def test_the_reports_italian_reasons_are_the_web_catalogues():
     assert set(REASONS_IT) == set(KNOWN_REASONS)
     with translation.override("it"):
         assert {k: translation.gettext(k) for k in KNOWN_REASONS} == REASONS_IT
+
+
+def test_the_firm_report_as_a_page_comes_from_the_same_template(client_for, firm_user, district):
+    client = client_for(firm_user)
+    alfa = _company(district, "ceramica-alfa")
+    client.post(
+        reverse("reports:request_company"),
+        {"company": alfa.pk, "language": "it", "output_format": "html"},
+    )
+    row = ReportRequest.objects.get()
+    run_report_request(row.pk)
+    row.refresh_from_db()
+    assert row.status == ReportStatus.DONE, row.error
+    assert re.fullmatch(r"report-ceramica-alfa-\d{8}\.html", row.filename)
+    html = _download(client, row).decode("utf-8")
+    values = compute_indicators(district_file(district)).company("ceramica-alfa")
+    shown = format_value(values["circular_inflow_pct"].value, "%", "it")
+    assert "<h1>Rapporto di posizionamento</h1>" in html and shown in html
+    assert "Ceramica Beta" not in html and "Serrature Gamma" not in html
