@@ -32,7 +32,9 @@ def test_firm_member_requests_and_downloads_its_report(
     assert serious == []
     options = page.locator("#report-company option").all_text_contents()
     assert options == ["Ceramica Alfa S.p.A. (Test district (web))"]
-    page.get_by_role("button", name="Genera il PDF").click()
+    page.get_by_test_id("company-report-form").get_by_role(
+        "button", name="Genera il rapporto"
+    ).click()
 
     download_link = page.get_by_test_id("report-download")
     download_link.wait_for(state="visible", timeout=60_000)  # after one or more reloads
