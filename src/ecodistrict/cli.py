@@ -219,12 +219,16 @@ def match(
         console=Console(stderr=True),
         transient=True,
         disable=outputs < 1000,  # a bar only where it helps: large files
+        # Redrawn at each finished chunk, without rich's refresh thread: matching forks one
+        # process per core only from a program that runs no other thread.
+        auto_refresh=False,
     )
     with progress_bar:
         task = progress_bar.add_task("match", total=outputs)
 
         def advance(done: int, total: int) -> None:
             progress_bar.update(task, completed=done, total=total)
+            progress_bar.refresh()
 
         if output is OutputFormat.json:
             # Streamed chunk by chunk: a district of 100,000 firms never holds all its matches.
