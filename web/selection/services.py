@@ -54,7 +54,7 @@ from ecodistrict_web.selection.models import (
     RunStatus,
     SelectionRun,
 )
-from ecodistrict_web.selection.selectors import platform_applicants
+from ecodistrict_web.selection.selectors import PlatformApplicant, platform_applicants
 
 logger = logging.getLogger(__name__)
 
@@ -152,13 +152,18 @@ def stored_district_file(district: District) -> DistrictFile:
         ) from None
 
 
-def district_with_applicants(district: District) -> DistrictFile:
+def district_with_applicants(
+    district: District, applicants: list[PlatformApplicant] | None = None
+) -> DistrictFile:
     """The stored district plus the companies of its platform applicants (their submitted
-    assessment), so that a call can list them by id and rank them with the firms present."""
+    assessment), so that a call can list them by id and rank them with the firms present.
+    `applicants`: the district's platform applicants when the caller has read them already."""
     stored = stored_district_file(district)
     data = stored.model_dump(mode="json", exclude_none=True)
     present = {company["id"] for company in data["companies"]}
-    added = [a.company for a in platform_applicants(district) if a.key not in present]
+    if applicants is None:
+        applicants = platform_applicants(district)
+    added = [a.company for a in applicants if a.key not in present]
     if not added:
         return stored
     data["companies"] = [*data["companies"], *added]
@@ -173,10 +178,10 @@ def district_with_applicants(district: District) -> DistrictFile:
         ) from None
 
 
-def _validated_from_reviews(call_data: dict[str, Any], district: District) -> None:
+def _validated_from_reviews(call_data: dict[str, Any], applicants: list[PlatformApplicant]) -> None:
     """An applicant of the platform is 'assessment validated' as its latest version's review
     says, whatever the call file typed: the requirement reads the platform's own record."""
-    reviews = {a.key: a.validated for a in platform_applicants(district)}
+    reviews = {a.key: a.validated for a in applicants}
     for applicant in call_data.get("applicants", []):
         if applicant.get("company") in reviews:
             applicant["assessment_validated"] = reviews[applicant["company"]]
@@ -300,7 +305,8 @@ def queue_run(
         raise RunRefused(_("Choose a lots file: the settlement needs one."))
     parameters = dict(parameters or {})
     try:
-        district_data = district_with_applicants(district).model_dump(
+        applicants = platform_applicants(district)  # read once: district and call
+        district_data = district_with_applicants(district, applicants).model_dump(
             mode="json", exclude_none=True
         )
         snapshot: dict[str, Any] = {"district": district_data}
@@ -308,7 +314,7 @@ def queue_run(
             call = parse_call_text(call_version.text)
             set_version, _set = indicator_set_for(call)
             snapshot["call"] = call.model_dump(mode="json")
-            _validated_from_reviews(snapshot["call"], district)
+            _validated_from_reviews(snapshot["call"], applicants)
             snapshot["indicator_set"] = {
                 "label": set_version.label,
                 "yaml_sha256": set_version.yaml_sha256,

@@ -24,6 +24,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ecodistrict.codes.ewc import get_ewc
 from ecodistrict.domain.models import Company, DistrictFile, Flow
@@ -72,14 +73,21 @@ WATER_NON_CONTACT = ("raffre", "coolin", "antinc", "fire", "torri", "tower", "co
                      "caldai")  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
+def description_stems(description: str) -> tuple[str, ...]:
+    """The stems of a description's words, in order, for the word rules of energy carriers and
+    water uses (many firms write the same description: computed once per text)."""
+    return tuple(stem(w) for w in fold(description).replace("-", " ").split())
+
+
 def water_non_contact(description: str) -> bool:
-    words = [stem(w) for w in fold(description).replace("-", " ").split()]
+    words = description_stems(description)
     return any(w.startswith(WATER_NON_CONTACT) for w in words)
 
 
 def water_use_fit(description: str) -> float | None:
     """Technical fit of recovered water for a need, from its use; None for drinking water."""
-    words = [stem(w) for w in fold(description).replace("-", " ").split()]
+    words = description_stems(description)
     if any(w.startswith(WATER_DRINKING) for w in words):
         return None
     if any(w.startswith(WATER_NEEDS_TREATMENT) for w in words):
@@ -124,7 +132,7 @@ CARRIER_FIT: dict[tuple[str, str], float] = {
 
 def energy_carrier(description: str, temperature_c: float | None, *, need: bool) -> str | None:
     """heat, cold, electricity, fuel or fuel-for-heat (a need only); None when unknown."""
-    words = [stem(w) for w in fold(description).replace("-", " ").split()]
+    words = description_stems(description)
     carrier = None
     for word in words:
         carrier = next(
