@@ -252,7 +252,7 @@ def test_whey(routes: tuple[RecoveryRoute, ...], by_id: dict[str, RecoveryRoute]
 def test_spent_salt(routes: tuple[RecoveryRoute, ...]) -> None:
     (salt,) = _by_keyword(routes, "sale esausto")
     assert salt.id == "er-byproduct-meat-salting-salt"
-    assert salt.receiving_sectors == ("81.23", "84.11", "15.11")
+    assert salt.receiving_sectors == ("81.23", "84.11", "15.11", "42.11", "52.21")
     assert salt.substitutes == "salt_rock"
     assert receiving_sector_matches(salt, "15.11.00")
 

@@ -210,6 +210,9 @@ class _Output:
     legal_norm: float
     carrier: str | None = None  # energy only: heat, cold, electricity, fuel
     position: tuple[float, float, float] = (0.0, 0.0, 1.0)  # lat, lon (radians), cos(lat)
+    # Routes taken by EWC code whose keywords the firm's own words do not name: the code alone
+    # (a broad one such as 02 03 04, or a "99" n.o.s. code) is weaker evidence than code + words.
+    code_only_route_ids: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -321,6 +324,22 @@ def _takes(route: RecoveryRoute, kind: str, ewc: str | None, own_words: frozense
     return any(k and k <= own_words for k in keywords)
 
 
+def _routes_taking(
+    knowledge: _Knowledge, kind: str, ewc: str | None, own_words: frozenset[str],
+    temperature: float | None,
+) -> tuple[frozenset[str], frozenset[str]]:  # fmt: skip
+    """The routes that take an output, and those of them that take it by its code only (the
+    route lists keywords and the firm's own description names none of them)."""
+    taken: set[str] = set()
+    code_only: set[str] = set()
+    for route, take_ewc, keywords in knowledge.route_takes:
+        if _takes(route, kind, ewc, own_words, temperature, take_ewc, keywords):
+            taken.add(route.id)
+            if keywords and not any(k and k <= own_words for k in keywords):
+                code_only.add(route.id)
+    return frozenset(taken), frozenset(code_only)
+
+
 class _Index:
     """Features of every flow and firm, and the posting lists that find candidates."""
 
@@ -364,7 +383,7 @@ class _Index:
                 return words
             return frozenset(sorted(words, key=lambda t: (-idf[t], t))[:KEY_TERMS])
 
-        takes_cache: dict[tuple[object, ...], frozenset[str]] = {}
+        takes_cache: dict[tuple[object, ...], tuple[frozenset[str], frozenset[str]]] = {}
         gives_cache: dict[tuple[object, ...], frozenset[str]] = {}
         for firm in self.firms:
             for flow in firm.company.flows:
@@ -375,18 +394,14 @@ class _Index:
                 legal_norm = math.sqrt(sum(idf[t] ** 2 for t in legal_words)) or 1.0
                 subchapter = flow.ewc[:5] if flow.ewc else None
                 if flow.direction == "out":
-                    if flow.legal_status == "product":
-                        continue  # selling a product is trade, not symbiosis (see matching.md)
                     # Many firms write the same description: route matching once per text.
                     takes_key = (flow.kind, flow.ewc, flow.description, flow.temperature_c)
-                    routes: frozenset[str] | None = takes_cache.get(takes_key)
-                    if routes is None:
-                        routes = takes_cache[takes_key] = frozenset(
-                            route.id
-                            for route, take_ewc, keywords in knowledge.route_takes
-                            if _takes(route, flow.kind, flow.ewc, own_words, flow.temperature_c,
-                                      take_ewc, keywords)
-                        )  # fmt: skip
+                    taken = takes_cache.get(takes_key)
+                    if taken is None:
+                        taken = takes_cache[takes_key] = _routes_taking(
+                            knowledge, flow.kind, flow.ewc, own_words, flow.temperature_c
+                        )
+                    routes, code_only = taken
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=False)
                         if flow.kind == "energy"
@@ -395,7 +410,7 @@ class _Index:
                     self.outputs.append(
                         _Output(firm.company, flow, flow.kind, _quantity(flow), flow.ewc,
                                 subchapter, matched_words, norm, routes, legal_words, legal_norm,
-                                carrier, firm.position)
+                                carrier, firm.position, code_only)
                     )  # fmt: skip
                 else:
                     gives_key = (flow.kind, flow.description)
@@ -501,9 +516,33 @@ def _similarity(
     return best, sorted(shared_best, key=lambda t: (-idf[t], t))
 
 
-def _strongest_route(route_ids: Iterable[str], index: _Index) -> RecoveryRoute:
-    # Ties on confidence are broken by id, so that results never depend on set order.
-    return max((index.knowledge.routes[r] for r in route_ids), key=lambda r: (r.confidence, r.id))
+#: A route that takes an output by its EWC code while the firm's own words name none of the
+#: route's keywords counts at a share of its fit: CODE_ONLY_ROUTE_FACTOR when the words name no
+#: route at all (the code is all we know), CONTRADICTED_ROUTE_FACTOR when they name another
+#: route ("Sale di salatura" coded 02 02 99 is not fish for fishmeal; tomato peels coded
+#: 02 03 04 are not fats for biodiesel).
+CODE_ONLY_ROUTE_FACTOR = 0.9
+CONTRADICTED_ROUTE_FACTOR = 0.7
+
+
+def _route_factor(output: _Output, route_id: str) -> float:
+    if route_id not in output.code_only_route_ids:
+        return 1.0
+    if output.route_ids - output.code_only_route_ids:
+        return CONTRADICTED_ROUTE_FACTOR
+    return CODE_ONLY_ROUTE_FACTOR
+
+
+def _strongest_route(
+    route_ids: Iterable[str], index: _Index, output: _Output
+) -> tuple[RecoveryRoute, float]:
+    """The route with the most evidence (confirmed by the firm's words first, then by
+    confidence; ties broken by id, so that results never depend on set order), and its factor."""
+    best = max(
+        (index.knowledge.routes[r] for r in route_ids),
+        key=lambda r: (_route_factor(output, r.id), r.confidence, r.id),
+    )
+    return best, _route_factor(output, best.id)
 
 
 def _combine(components: Iterable[float]) -> float:
@@ -559,12 +598,12 @@ def _declared_technical(
     if output.route_ids and item.route_ids:
         shared_routes = output.route_ids & item.route_ids
         if shared_routes:
-            best = _strongest_route(shared_routes, index)
+            best, factor = _strongest_route(shared_routes, index, output)
             # A route is strong evidence when the receiver's activity is one of its receivers;
             # when only the input's words name what the route gives, it is weaker.
             strong = best.id in item.firm.sector_route_ids
             components.append(
-                (0.6 if strong else 0.3) + (0.35 if strong else 0.15) * best.confidence
+                factor * ((0.6 if strong else 0.3) + (0.35 if strong else 0.15) * best.confidence)
             )
             route_id = best.id
     similarity, shared_terms = _similarity(output, item, index, explain)
@@ -580,8 +619,8 @@ def _declared_technical(
     if output.route_ids and item.firm.sector_route_ids:
         sector_routes = output.route_ids & item.firm.sector_route_ids
         if sector_routes:
-            best = _strongest_route(sector_routes, index)
-            components.append(0.35 + 0.35 * best.confidence)
+            best, factor = _strongest_route(sector_routes, index, output)
+            components.append(factor * (0.35 + 0.35 * best.confidence))
             if route_id is None:
                 route_id = best.id
             if evidence is not None:
@@ -602,8 +641,8 @@ def _inferred_technical(
     # A route naming the receiver's class (35.30 district heating for surplus heat) says more
     # than one naming its whole division (20 chemicals): the class is the activity itself.
     by_class = shared & firm.class_route_ids
-    best = _strongest_route(by_class or shared, index)
-    technical = (
+    best, factor = _strongest_route(by_class or shared, index, output)
+    technical = factor * (
         INFERRED_CLASS_BASE + INFERRED_CLASS_SLOPE * best.confidence
         if by_class
         else INFERRED_DIVISION_BASE + INFERRED_DIVISION_SLOPE * best.confidence

@@ -1,0 +1,100 @@
+"""How much a recovery route counts when the output's code alone, or its words too, reach it;
+and product outputs, which are matched like any other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ecodistrict.domain import validate_district_data
+from ecodistrict.matching import match_district
+from ecodistrict.matching.engine import (
+    CODE_ONLY_ROUTE_FACTOR,
+    CONTRADICTED_ROUTE_FACTOR,
+    INFERRED_CLASS_BASE,
+    INFERRED_CLASS_SLOPE,
+)
+from ecodistrict.matching.knowledge import RecoveryRoute, RouteGives, RouteTakes
+
+
+def _route(route_id: str, keyword: str, sector: str, confidence: float) -> RecoveryRoute:
+    return RecoveryRoute(
+        id=route_id,
+        kind="material",
+        title_it=route_id,
+        title_en=route_id,
+        takes=RouteTakes(("02 02 99",), (), (keyword,), (), None),
+        operation=None,
+        legal_basis="by-product",
+        gives=RouteGives((keyword,), (keyword,), (), ()),
+        receiving_sectors=(sector,),
+        substitutes=None,
+        evidence="engineering",
+        source=None,
+        rationale="test route",
+        confidence=confidence,
+    )
+
+
+SALT = _route("test-salt", "sale", "81.23", 0.7)
+FISH = _route("test-fish", "pesce", "10.91", 0.9)
+HERE = {"lat": 44.58, "lon": 10.82}
+# The two receivers stand at the same distance from the supplier (east and west of it).
+EAST = {"lat": 44.58, "lon": 10.86}
+WEST = {"lat": 44.58, "lon": 10.78}
+
+
+def _district(description: str, legal_status: str = "by-product") -> Any:
+    data: dict[str, Any] = {
+        "format": "ecodistrict/1",
+        "district": {"name": "Test", "center": HERE, "radius_km": 30},
+        "companies": [
+            {"id": "hams", "name": "Hams", "ateco": "10.13", "location": HERE, "flows": [
+                {"id": "salt", "direction": "out", "kind": "material",
+                 "description": description, "quantity": 100, "unit": "t/yr",
+                 "ewc": "02 02 99", "legal_status": legal_status}]},
+            {"id": "roads", "name": "Roads", "ateco": "81.23", "location": EAST, "flows": [
+                {"id": "power", "direction": "in", "kind": "energy",
+                 "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
+            {"id": "feed", "name": "Feed", "ateco": "10.91", "location": WEST, "flows": [
+                {"id": "power", "direction": "in", "kind": "energy",
+                 "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
+        ],
+    }  # fmt: skip
+    model, problems = validate_district_data(data)
+    assert problems == []
+    return model
+
+
+def _technical(results: Any) -> dict[str, float]:
+    return {m.receiver: m.fits["technical"] for m in results.matches}
+
+
+def test_a_route_reached_by_code_only_counts_less_when_the_words_name_another_route():
+    results = match_district(_district("Sale di salatura dei prosciutti"), routes=(SALT, FISH))
+    technical = _technical(results)
+    # Salt: named by the words, class receiver: 0.5 + 0.45 x 0.7 = 0.815.
+    assert technical["roads"] == pytest.approx(INFERRED_CLASS_BASE + INFERRED_CLASS_SLOPE * 0.7)
+    assert technical["roads"] == pytest.approx(0.815)
+    # Fish: reached by the code 02 02 99 alone while the words say salt: (0.5 + 0.45 x 0.9) x 0.7.
+    assert technical["feed"] == pytest.approx(0.905 * CONTRADICTED_ROUTE_FACTOR)
+    assert technical["feed"] == pytest.approx(0.6335)
+    ranked = [m.receiver for m in sorted(results.matches, key=lambda m: m.rank)]
+    assert ranked == ["roads", "feed"]
+
+
+def test_when_the_words_name_no_route_every_code_route_counts_at_the_code_only_share():
+    results = match_district(_district("Residui vari di lavorazione"), routes=(SALT, FISH))
+    technical = _technical(results)
+    assert technical["roads"] == pytest.approx(0.815 * CODE_ONLY_ROUTE_FACTOR)
+    assert technical["feed"] == pytest.approx(0.905 * CODE_ONLY_ROUTE_FACTOR)
+    assert technical == {"roads": pytest.approx(0.7335), "feed": pytest.approx(0.8145)}
+
+
+def test_product_outputs_are_matched_with_the_product_legal_fit():
+    results = match_district(_district("Sale di salatura", "product"), routes=(SALT, FISH))
+    assert {m.receiver for m in results.matches} == {"roads", "feed"}
+    assert {m.fits["legal"] for m in results.matches} == {0.9}
+    # Nothing is sent to landfill by selling a product: no landfill avoided.
+    assert all(not m.impact.landfill_avoided_t_per_yr for m in results.matches)
