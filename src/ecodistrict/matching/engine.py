@@ -414,9 +414,9 @@ class _Index:
                     )  # fmt: skip
                 else:
                     gives_key = (flow.kind, flow.description)
-                    routes = gives_cache.get(gives_key)
-                    if routes is None:
-                        routes = gives_cache[gives_key] = frozenset(
+                    given = gives_cache.get(gives_key)
+                    if given is None:
+                        given = gives_cache[gives_key] = frozenset(
                             route.id
                             for route, keywords in knowledge.route_gives
                             if route.kind == flow.kind and any(k <= own_words for k in keywords)
@@ -434,7 +434,7 @@ class _Index:
                         water_fit = water_use_fit(flow.description)
                     firm.inputs.append(
                         _Input(firm, flow, flow.kind, _quantity(flow), flow.ewc, subchapter,
-                               matched_words, norm, routes, carrier, water_fit)
+                               matched_words, norm, given, carrier, water_fit)
                     )  # fmt: skip
 
         self.declared: SpatialPostings[_Input] = SpatialPostings()
