@@ -211,6 +211,24 @@ def test_heat_cascade_by_temperature_and_never_self(results):
     assert "heat at 180 °C covers a need at 40 °C" in found[0].reasons_en
 
 
+def test_score_of_a_heat_match_worked_by_hand(results):
+    best = matches_of(results, "kiln-heat")[0]
+    # technical: heat at 180 °C for a 40 °C heat need 0.9, plus a tenth of the shared route
+    # (0.6 + 0.35 x 0.8 = 0.88, the greenhouse's class is the route's receiver) -> 0.988.
+    technical = 0.9 + 0.1 * 0.88
+    quantity = 0.5 * 500 / 500 + 0.5 * 500 / 1000  # the whole 500 MWh need, half the offer
+    road = ROAD_CIRCUITY * great_circle_km(_Point(**S), _Point(lat=44.60, lon=10.84))
+    distance = 1 / (1 + road / 3)  # heat halves its distance fit every 3 km
+    continuity, legal = 1.0, 0.9  # continuous; energy carries no waste status
+    # Piped kinds (heat, water): distance weighs as much as the technical fit.
+    expected = 0.35 * technical + 0.15 * quantity + 0.35 * distance + 0.075 * continuity
+    expected += 0.075 * legal
+    assert best.receiver == "greenhouse"
+    assert best.fits["technical"] == pytest.approx(technical)
+    assert best.fits["quantity"] == pytest.approx(0.75)
+    assert best.score == pytest.approx(expected)
+
+
 def test_a_hard_maximum_distance_drops_far_partners(district):
     near = match_district(district, top_k=5, max_distance_km=50, routes=ROUTES)
     assert "bricks-far" not in [m.receiver for m in near.matches]

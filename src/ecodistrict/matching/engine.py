@@ -50,6 +50,13 @@ ROAD_CIRCUITY = 1.2
 DISTANCE_HALF_KM = {"material": 50.0, "energy": 3.0, "water": 10.0, "service": 25.0}
 
 WEIGHTS = {"technical": 0.5, "quantity": 0.15, "distance": 0.2, "continuity": 0.075, "legal": 0.075}
+#: Heat, steam and water travel in pipes that cost by the kilometre (and lose heat), so for
+#: energy and water the distance weighs as much as the technical fit: a firm next door that
+#: declares nothing outranks a declared need across the district (docs/matching.md).
+PIPED_WEIGHTS = {
+    "technical": 0.35, "quantity": 0.15, "distance": 0.35, "continuity": 0.075, "legal": 0.075
+}  # fmt: skip
+KIND_WEIGHTS = {"energy": PIPED_WEIGHTS, "water": PIPED_WEIGHTS}
 
 CONTINUITY_FIT = {"continuous": 1.0, "seasonal": 0.7, "one-off": 0.4, None: 0.8}
 
@@ -705,12 +712,13 @@ def score_pair(
     quantity_fit = _quantity_fit(output, item)
     continuity_fit = CONTINUITY_FIT.get(output.flow.available, 0.8)
     legal_fit = _legal_fit(output, route_id, index)
+    weights = KIND_WEIGHTS.get(output.kind, WEIGHTS)
     score = (
-        WEIGHTS["technical"] * technical
-        + WEIGHTS["quantity"] * quantity_fit
-        + WEIGHTS["distance"] * distance_fit
-        + WEIGHTS["continuity"] * continuity_fit
-        + WEIGHTS["legal"] * legal_fit
+        weights["technical"] * technical
+        + weights["quantity"] * quantity_fit
+        + weights["distance"] * distance_fit
+        + weights["continuity"] * continuity_fit
+        + weights["legal"] * legal_fit
     )
     return Candidate(
         output, firm, item, "declared" if item is not None else "inferred", score, technical,
