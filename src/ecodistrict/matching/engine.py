@@ -220,6 +220,7 @@ class _Output:
     # Routes taken by EWC code whose keywords the firm's own words do not name: the code alone
     # (a broad one such as 02 03 04, or a "99" n.o.s. code) is weaker evidence than code + words.
     code_only_route_ids: frozenset[str] = frozenset()
+    signature: int = 0  # equal for outputs whose technical fit with any receiver is equal
 
 
 @dataclass(slots=True)
@@ -235,6 +236,7 @@ class _Input:
     route_ids: frozenset[str]
     carrier: str | None = None  # energy only: heat, cold, electricity, fuel, fuel-for-heat
     water_fit: float | None = None  # water only: fit of recovered water for its use (None: no)
+    signature: int = 0  # equal for inputs whose technical fit with any output is equal
 
 
 @dataclass(slots=True)
@@ -245,6 +247,7 @@ class _Firm:
     class_route_ids: frozenset[str]  # the routes naming the firm's ATECO class, not its division
     position: tuple[float, float, float]  # lat, lon (radians), cos(lat)
     inputs: list[_Input] = field(default_factory=list)
+    signature: int = 0  # equal for firms of the same activity (the inferred technical fit)
 
 
 @dataclass(slots=True)
@@ -358,6 +361,10 @@ class _Index:
         flow_count = 0
         routes_of_sector: dict[str, frozenset[str]] = {}
         class_routes: dict[str, frozenset[str]] = {}
+        # Flows (and firms) with equal features have equal technical fits: one number each,
+        # so that the fit of a pair is computed once (`score_pair`'s memo).
+        signatures: dict[tuple[object, ...], int] = {}
+        self.technical_memo: dict[tuple[int, int], object] = {}
         for company in district.companies:
             division = company.ateco[:2]
             if company.ateco not in routes_of_sector:
@@ -374,6 +381,7 @@ class _Index:
                 company, division, routes_of_sector[company.ateco], class_routes[company.ateco],
                 (lat, lon, math.cos(lat)),
             )  # fmt: skip
+            firm.signature = signatures.setdefault(("firm", company.ateco), len(signatures))
             self.firms.append(firm)
             for flow in company.flows:
                 document_frequency.update(terms(flow.description) | _ewc_terms(flow.ewc))
@@ -417,7 +425,8 @@ class _Index:
                     self.outputs.append(
                         _Output(firm.company, flow, flow.kind, _quantity(flow), flow.ewc,
                                 subchapter, matched_words, norm, routes, legal_words, legal_norm,
-                                carrier, firm.position, code_only)
+                                carrier, firm.position, code_only,
+                                signatures.setdefault(("out", *takes_key), len(signatures)))
                     )  # fmt: skip
                 else:
                     gives_key = (flow.kind, flow.description)
@@ -441,7 +450,11 @@ class _Index:
                         water_fit = water_use_fit(flow.description)
                     firm.inputs.append(
                         _Input(firm, flow, flow.kind, _quantity(flow), flow.ewc, subchapter,
-                               matched_words, norm, given, carrier, water_fit)
+                               matched_words, norm, given, carrier, water_fit,
+                               signatures.setdefault(
+                                   ("in", flow.kind, flow.description, flow.ewc,
+                                    flow.temperature_c, firm.company.ateco),
+                                   len(signatures)))
                     )  # fmt: skip
 
         self.declared: SpatialPostings[_Input] = SpatialPostings()
@@ -681,6 +694,11 @@ def _quantity_fit(output: _Output, item: _Input | None) -> float:
     return 0.5 * covered / item.quantity + 0.5 * covered / output.quantity
 
 
+_MISSING = object()
+#: Pairs of signatures whose technical fit is kept (about 200 bytes each).
+TECHNICAL_MEMO_SIZE = 1_000_000
+
+
 def score_pair(
     output: _Output,
     firm: _Firm,
@@ -695,11 +713,28 @@ def score_pair(
     with it, by the same function, so the score cannot differ."""
     if firm.company.id == output.company.id:
         return None  # a firm is never matched with itself
-    found = (
-        _declared_technical(output, item, index, explain)
-        if item is not None
-        else _inferred_technical(output, firm, index, explain)
-    )
+    found: tuple[float, str | None, dict[str, object] | None] | None
+    if explain:
+        found = (
+            _declared_technical(output, item, index, True)
+            if item is not None
+            else _inferred_technical(output, firm, index, True)
+        )
+    else:
+        # Equal features, equal fit: computed once per pair of signatures (the memo is
+        # emptied when it grows past TECHNICAL_MEMO_SIZE, to bound the memory).
+        memo = index.technical_memo
+        key = (output.signature, item.signature if item is not None else firm.signature)
+        cached = memo.get(key, _MISSING)
+        if cached is _MISSING:
+            if len(memo) >= TECHNICAL_MEMO_SIZE:
+                memo.clear()
+            cached = memo[key] = (
+                _declared_technical(output, item, index, False)
+                if item is not None
+                else _inferred_technical(output, firm, index, False)
+            )
+        found = cached  # type: ignore[assignment]
     if found is None:
         return None
     technical, route_id, evidence = found
@@ -776,18 +811,21 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
         # among equals (distance is part of the score); then by receiver and input id, never by
         # memory address or set order.
         h_lat, h_lon, h_cos = output.position
-        ranked_items = sorted(
+        ranked_items = heapq.nsmallest(
+            max_scored,
             (
-                -weight[key],
-                (item.firm.position[0] - h_lat) ** 2
-                + (h_cos * (item.firm.position[1] - h_lon)) ** 2,
-                item.firm.company.id,
-                item.flow.id,
-                key,
-            )
-            for key, item in items.items()
+                (
+                    -weight[key],
+                    (item.firm.position[0] - h_lat) ** 2
+                    + (h_cos * (item.firm.position[1] - h_lon)) ** 2,
+                    item.firm.company.id,
+                    item.flow.id,
+                    key,
+                )
+                for key, item in items.items()
+            ),
         )
-        chosen = [items[entry[4]] for entry in ranked_items[:max_scored]]
+        chosen = [items[entry[4]] for entry in ranked_items]
     scored = [
         c for item in chosen if (c := score_pair(output, item.firm, item, index, options, False))
     ]

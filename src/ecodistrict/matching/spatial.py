@@ -3,8 +3,8 @@
 Candidate generation looks up, for each key an output carries (an EWC code, a recovery route, a
 word), the receivers that carry the same key. A key shared by a few receivers returns them all;
 a key shared by many (a common word in a region of 100,000 firms) returns the `cap` nearest ones.
-Each crowded key gets its own grid, with cells sized so that a cell holds about half of `cap`
-items on average; cells are scanned in rings around the output until `cap` items are found,
+Each crowded key gets its own grid, with cells sized so that a cell holds about a quarter of
+`cap` items on average; cells are scanned in rings around the output until `cap` items are found,
 and the found items are cut to the `cap` nearest. So nearer partners come first, a distant
 partner is still found when nothing nearer carries the key, and the work per output stays
 bounded whatever the size of the region.
@@ -21,6 +21,9 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 MIN_CELL_DEGREES = 0.005  # about 500 m
+#: A cell holds about cap / CELL_SHARE items on average: the first ring of 9 cells then holds
+#: about twice `cap`, enough to choose the nearest without sorting many more.
+CELL_SHARE = 4
 MAX_CELL_DEGREES = 1.0
 
 
@@ -39,21 +42,24 @@ class SpatialPostings(Generic[T]):
 
     def __init__(self) -> None:
         self._items: dict[Hashable, list[tuple[float, float, T]]] = defaultdict(list)
+        self._plain: dict[Hashable, list[T]] = defaultdict(list)  # the items alone, same order
         self._grids: dict[tuple[Hashable, int], _Grid[T]] = {}
 
     def add(self, key: Hashable, lat: float, lon: float, item: T) -> None:
         self._items[key].append((lat, lon, item))
+        self._plain[key].append(item)
 
     def size(self, key: Hashable) -> int:
         return len(self._items.get(key, ()))
 
     def query(self, key: Hashable, lat: float, lon: float, cap: int) -> Iterable[T]:
-        """All items of the key if there are at most `cap`, else the `cap` nearest."""
+        """All items of the key if there are at most `cap`, else the `cap` nearest (a list
+        that the caller must not change)."""
         entries = self._items.get(key)
         if not entries:
             return ()
         if len(entries) <= cap:
-            return [item for _, _, item in entries]
+            return self._plain[key]
         grid = self._grids.get((key, cap))
         if grid is None:
             grid = self._grids[(key, cap)] = _build_grid(entries, cap)
@@ -85,7 +91,7 @@ def _build_grid(entries: list[tuple[float, float, T]], cap: int) -> _Grid[T]:
     lats = [e[0] for e in entries]
     lons = [e[1] for e in entries]
     area = max((max(lats) - min(lats)) * (max(lons) - min(lons)), 1e-6)
-    size = math.sqrt(area * (cap / 2) / len(entries))
+    size = math.sqrt(area * (cap / CELL_SHARE) / len(entries))
     size = min(MAX_CELL_DEGREES, max(MIN_CELL_DEGREES, size))
     cells: dict[tuple[int, int], list[tuple[float, float, T]]] = defaultdict(list)
     for entry in entries:
