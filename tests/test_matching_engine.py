@@ -153,8 +153,8 @@ def test_score_of_the_best_match_worked_by_hand(results):
     # technical: shared route 0.6 + 0.35 x 0.9 = 0.915, plus a tenth of the sector evidence
     # 0.35 + 0.35 x 0.9 = 0.665 -> 0.9815. No shared words ("Argilla" vs "scarti ... cotte").
     technical = 0.915 + 0.1 * 0.665
-    # quantity: 560 of a 1000 t need and of a 560 t offer: 0.5 x 0.56 + 0.5 x 1 = 0.78
-    quantity = 0.5 * 560 / 1000 + 0.5 * 560 / 560
+    # quantity: 560 of a 1000 t need and of a 560 t offer: 0.3 x 0.56 + 0.7 x 1 = 0.868
+    quantity = 0.3 * 560 / 1000 + 0.7 * 560 / 560
     road = ROAD_CIRCUITY * great_circle_km(_Point(**S), _Point(**A))
     distance = 1 / (1 + road / 50)
     continuity, legal = 0.8, 0.8  # availability not declared; a waste with an R5 route
@@ -216,7 +216,7 @@ def test_score_of_a_heat_match_worked_by_hand(results):
     # technical: heat at 180 °C for a 40 °C heat need 0.9, plus a tenth of the shared route
     # (0.6 + 0.35 x 0.8 = 0.88, the greenhouse's class is the route's receiver) -> 0.988.
     technical = 0.9 + 0.1 * 0.88
-    quantity = 0.5 * 500 / 500 + 0.5 * 500 / 1000  # the whole 500 MWh need, half the offer
+    quantity = 0.3 * 500 / 500 + 0.7 * 500 / 1000  # the whole 500 MWh need, half the offer
     road = ROAD_CIRCUITY * great_circle_km(_Point(**S), _Point(lat=44.60, lon=10.84))
     distance = 1 / (1 + road / 3)  # heat halves its distance fit every 3 km
     continuity, legal = 1.0, 0.9  # continuous; energy carries no waste status
@@ -225,7 +225,7 @@ def test_score_of_a_heat_match_worked_by_hand(results):
     expected += 0.075 * legal
     assert best.receiver == "greenhouse"
     assert best.fits["technical"] == pytest.approx(technical)
-    assert best.fits["quantity"] == pytest.approx(0.75)
+    assert best.fits["quantity"] == pytest.approx(0.65)
     assert best.score == pytest.approx(expected)
 
 

@@ -685,13 +685,20 @@ def _legal_fit(output: _Output, route_id: str | None, index: _Index) -> float:
     return 0.9  # energy, water and services carry no waste status
 
 
+#: Quantity fit = 0.3 x share of the need covered + 0.7 x share of the offer placed: the ranking
+#: is the supplier's (who can take my output?) and the tonnes exchanged, which make the impact,
+#: are the offer's share; covering the whole need is the receiver's secondary gain.
+NEED_SHARE_WEIGHT, OFFER_SHARE_WEIGHT = 0.3, 0.7
+
+
 def _quantity_fit(output: _Output, item: _Input | None) -> float:
     if item is None:
         return 0.5  # an inferred receiver declared no quantity
     if not output.quantity or not item.quantity:
         return 0.0
     covered = min(output.quantity, item.quantity)
-    return 0.5 * covered / item.quantity + 0.5 * covered / output.quantity
+    need_share, offer_share = covered / item.quantity, covered / output.quantity
+    return NEED_SHARE_WEIGHT * need_share + OFFER_SHARE_WEIGHT * offer_share
 
 
 _MISSING = object()
