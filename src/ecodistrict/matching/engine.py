@@ -400,13 +400,27 @@ class _Index:
 
         takes_cache: dict[tuple[object, ...], tuple[frozenset[str], frozenset[str]]] = {}
         gives_cache: dict[tuple[object, ...], frozenset[str]] = {}
+        # Features of a text (and of an EWC code) once per distinct text: equal descriptions
+        # share one set of words, which keeps a district of 100,000 firms in memory.
+        words_cache: dict[str, tuple[frozenset[str], frozenset[str], float]] = {}
+        legal_cache: dict[str | None, tuple[frozenset[str], float]] = {}
         for firm in self.firms:
             for flow in firm.company.flows:
-                own_words = terms(flow.description)
-                matched_words = key_terms(own_words)
-                legal_words = key_terms(_ewc_terms(flow.ewc))
-                norm = math.sqrt(sum(idf[t] ** 2 for t in matched_words)) or 1.0
-                legal_norm = math.sqrt(sum(idf[t] ** 2 for t in legal_words)) or 1.0
+                described = words_cache.get(flow.description)
+                if described is None:
+                    own = terms(flow.description)
+                    kept = key_terms(own)
+                    described = words_cache[flow.description] = (
+                        own, kept, math.sqrt(sum(idf[t] ** 2 for t in kept)) or 1.0
+                    )
+                own_words, matched_words, norm = described
+                coded = legal_cache.get(flow.ewc)
+                if coded is None:
+                    legal = key_terms(_ewc_terms(flow.ewc))
+                    coded = legal_cache[flow.ewc] = (
+                        legal, math.sqrt(sum(idf[t] ** 2 for t in legal)) or 1.0
+                    )
+                legal_words, legal_norm = coded
                 subchapter = flow.ewc[:5] if flow.ewc else None
                 if flow.direction == "out":
                     # Many firms write the same description: route matching once per text.
@@ -462,8 +476,8 @@ class _Index:
         for firm in self.firms:
             lat, lon = firm.company.location.lat, firm.company.location.lon
             for item in firm.inputs:
-                for key in input_keys(item):
-                    self.declared.add(key, lat, lon, item)
+                for posting in input_keys(item):
+                    self.declared.add(posting, lat, lon, item)
             # Firms of a route's named classes and of its named divisions are looked up apart:
             # the class is the stronger evidence, and must not be crowded out by a division.
             for route_id in firm.sector_route_ids:
