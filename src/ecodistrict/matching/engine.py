@@ -720,47 +720,37 @@ _MISSING = object()
 TECHNICAL_MEMO_SIZE = 1_000_000
 
 
-def score_pair(
-    output: _Output,
-    firm: _Firm,
-    item: _Input | None,
-    index: _Index,
-    options: MatchingOptions,
-    explain: bool = True,
-) -> Candidate | None:
-    """The score of one output with one receiver (through one input, or inferred).
-
-    With `explain` false the evidence is not collected (ranking); the winners are scored again
-    with it, by the same function, so the score cannot differ."""
-    if firm.company.id == output.company.id:
-        return None  # a firm is never matched with itself
-    found: tuple[float, str | None, dict[str, object] | None] | None
+def _technical(
+    output: _Output, firm: _Firm, item: _Input | None, index: _Index, explain: bool
+) -> tuple[float, str | None, dict[str, object] | None] | None:
     if explain:
-        found = (
+        return (
             _declared_technical(output, item, index, True)
             if item is not None
             else _inferred_technical(output, firm, index, True)
         )
-    else:
-        # Equal features, equal fit: computed once per pair of signatures (the memo is
-        # emptied when it grows past TECHNICAL_MEMO_SIZE, to bound the memory).
-        memo = index.technical_memo
-        key = (output.signature, item.signature if item is not None else firm.signature)
-        cached = memo.get(key, _MISSING)
-        if cached is _MISSING:
-            if len(memo) >= TECHNICAL_MEMO_SIZE:
-                memo.clear()
-            cached = memo[key] = (
-                _declared_technical(output, item, index, False)
-                if item is not None
-                else _inferred_technical(output, firm, index, False)
-            )
-        found = cached  # type: ignore[assignment]
-    if found is None:
-        return None
-    technical, route_id, evidence = found
-    if technical < options.min_technical:
-        return None
+    # Equal features, equal fit: computed once per pair of signatures (the memo is emptied
+    # when it grows past TECHNICAL_MEMO_SIZE, to bound the memory).
+    memo = index.technical_memo
+    key = (output.signature, item.signature if item is not None else firm.signature)
+    cached = memo.get(key, _MISSING)
+    if cached is _MISSING:
+        if len(memo) >= TECHNICAL_MEMO_SIZE:
+            memo.clear()
+        cached = memo[key] = (
+            _declared_technical(output, item, index, False)
+            if item is not None
+            else _inferred_technical(output, firm, index, False)
+        )
+    return cached  # type: ignore[return-value]
+
+
+def _fits(
+    output: _Output, firm: _Firm, item: _Input | None, technical: float, route_id: str | None,
+    index: _Index, options: MatchingOptions,
+) -> tuple[float, float, float, float, float, float] | None:  # fmt: skip
+    """Score, quantity, distance, continuity and legal fits and road km of a technically fitting
+    pair (None beyond the hard maximum distance): the one formula of the score."""
     road_km = ROAD_CIRCUITY * _great_circle_km(output.position, firm.position)
     if options.max_distance_km is not None and road_km > options.max_distance_km:
         return None
@@ -776,6 +766,46 @@ def score_pair(
         + weights["continuity"] * continuity_fit
         + weights["legal"] * legal_fit
     )
+    return score, quantity_fit, distance_fit, continuity_fit, legal_fit, road_km
+
+
+def pair_score(
+    output: _Output, firm: _Firm, item: _Input | None, index: _Index, options: MatchingOptions
+) -> float | None:
+    """The score of `score_pair`, without building the candidate (the ranking's inner loop)."""
+    if firm.company.id == output.company.id:
+        return None
+    found = _technical(output, firm, item, index, False)
+    if found is None or found[0] < options.min_technical:
+        return None
+    fits = _fits(output, firm, item, found[0], found[1], index, options)
+    return None if fits is None else fits[0]
+
+
+def score_pair(
+    output: _Output,
+    firm: _Firm,
+    item: _Input | None,
+    index: _Index,
+    options: MatchingOptions,
+    explain: bool = True,
+) -> Candidate | None:
+    """The score of one output with one receiver (through one input, or inferred).
+
+    With `explain` false the evidence is not collected (ranking); the winners are scored again
+    with it, by the same function, so the score cannot differ."""
+    if firm.company.id == output.company.id:
+        return None  # a firm is never matched with itself
+    found = _technical(output, firm, item, index, explain)
+    if found is None:
+        return None
+    technical, route_id, evidence = found
+    if technical < options.min_technical:
+        return None
+    fits = _fits(output, firm, item, technical, route_id, index, options)
+    if fits is None:
+        return None
+    score, quantity_fit, distance_fit, continuity_fit, legal_fit, road_km = fits
     return Candidate(
         output, firm, item, "declared" if item is not None else "inferred", score, technical,
         quantity_fit, distance_fit, continuity_fit, legal_fit, road_km,
@@ -847,31 +877,37 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
             ),
         )
         chosen = [items[entry[4]] for entry in ranked_items]
-    scored = [
-        c for item in chosen if (c := score_pair(output, item.firm, item, index, options, False))
-    ]
-    declared_firms = {c.firm.company.id for c in scored}
+    # Best entry per receiver, ordered as `_order` orders candidates: highest score, then
+    # receiver id, declared before inferred, input id. Candidates are built for the winners only.
+    best: dict[str, tuple[float, str, int, str, _Firm, _Input | None]] = {}
+    for item in chosen:
+        score = pair_score(output, item.firm, item, index, options)
+        if score is not None:
+            receiver = item.firm.company.id
+            entry: tuple[float, str, int, str, _Firm, _Input | None] = (
+                -round(score, 12), receiver, 0, item.flow.id, item.firm, item
+            )
+            kept = best.get(receiver)
+            if kept is None or entry[:4] < kept[:4]:
+                best[receiver] = entry
+    declared_firms = set(best)
     inferred_firms: set[str] = set()
     for route_id in sorted(output.route_ids):
         for level in ("class", "division"):
             for firm in index.by_sector.query((level, route_id), lat, lon, cap_inferred):
-                if firm.company.id in declared_firms or firm.company.id in inferred_firms:
+                receiver = firm.company.id
+                if receiver in declared_firms or receiver in inferred_firms:
                     continue  # a declared fitting input stands for it; one inferred per firm
-                inferred_firms.add(firm.company.id)
-                candidate = score_pair(output, firm, None, index, options, False)
-                if candidate is not None:
-                    scored.append(candidate)
-    return _explained(_best_per_receiver(scored, options.top_k), index, options)
-
-
-def _explained(
-    winners: list[Candidate], index: _Index, options: MatchingOptions
-) -> list[Candidate]:
-    """The winners scored again with their evidence (same function, so the same score)."""
+                inferred_firms.add(receiver)
+                score = pair_score(output, firm, None, index, options)
+                if score is not None:
+                    best[receiver] = (-round(score, 12), receiver, 1, "", firm, None)
+    winners = heapq.nsmallest(options.top_k, best.values(), key=lambda entry: entry[:4])
     explained = []
-    for candidate in winners:
-        again = score_pair(candidate.output, candidate.firm, candidate.input, index, options)
-        assert again is not None and again.score == candidate.score
+    for entry in winners:
+        # The winners scored again with their evidence (same formula, so the same score).
+        again = score_pair(output, entry[4], entry[5], index, options)
+        assert again is not None and -round(again.score, 12) == entry[0]
         explained.append(again)
     return explained
 
