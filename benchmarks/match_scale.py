@@ -9,11 +9,12 @@ links. Each size runs in a fresh subprocess so that its peak memory is its own; 
 that of `ecodistrict match --top 5 --format json` once the file is read: `write_matches_json`,
 the matches streamed as JSON into the null device, in one process per core from 20,000 outputs.
 Peak memory is measured twice: the sum of the proportional set sizes (PSS, from
-/proc/PID/smaps_rollup: a page shared by two processes counts half in each) of the process and its
-forked processes, sampled every 0.2 s by a watcher process; and, as a bound, the parent's peak RSS
-plus the largest forked process's peak RSS (which counts the shared pages twice). The
-brute-force comparison scores every output against every firm with the same score function, on
-a smaller district, checks that the rankings are equal, and reports the speed-up.
+/proc/PID/smaps_rollup: a page shared by two processes counts half in each) of the process and
+its forked processes, sampled by a watcher process (every 0.5 s or more, so that it takes at
+most a tenth of a core); and, as a bound, the parent's peak RSS plus the largest forked
+process's peak RSS (which counts the shared pages twice). The brute-force comparison scores
+every output against every firm with the same score function, on a smaller district, checks
+that the rankings are equal, and reports the speed-up.
 """
 
 from __future__ import annotations
@@ -100,9 +101,11 @@ def watch(pid: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     me = os.getpid()  # the watcher is a child of the watched process too: not counted
     while True:
+        began = time.perf_counter()
         children = [c for c in _children(pid) if c != me]
         peak = max(peak, _pss_kib(pid) + sum(_pss_kib(c) for c in children))
-        time.sleep(0.2)
+        # Reading smaps_rollup walks the page tables of gigabytes: at most a tenth of one core.
+        time.sleep(max(0.5, 9 * (time.perf_counter() - began)))
 
 
 def measure(firms: int, workers: int | None) -> dict[str, float]:
