@@ -100,12 +100,13 @@ def watch(pid: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     me = os.getpid()  # the watcher is a child of the watched process too: not counted
-    while True:
+    while Path(f"/proc/{pid}").exists():  # ends by itself if the watched process dies
         began = time.perf_counter()
         children = [c for c in _children(pid) if c != me]
         peak = max(peak, _pss_kib(pid) + sum(_pss_kib(c) for c in children))
         # Reading smaps_rollup walks the page tables of gigabytes: at most a tenth of one core.
         time.sleep(max(0.5, 9 * (time.perf_counter() - began)))
+    stop()
 
 
 def measure(firms: int, workers: int | None) -> dict[str, float]:
@@ -114,18 +115,20 @@ def measure(firms: int, workers: int | None) -> dict[str, float]:
     watcher = subprocess.Popen(
         [sys.executable, __file__, "--watch", str(os.getpid())], stdout=subprocess.PIPE, text=True
     )
-    district = generated_district(firms)
-    flows = sum(len(c.flows) for c in district.companies)
-    start = time.perf_counter()
-    # What `ecodistrict match --top 5 --format json` does once the file is read: the matches
-    # streamed as JSON, chunk by chunk (here into the null device).
-    with open(os.devnull, "w", encoding="utf-8") as sink:
-        matches = write_matches_json(district, sink, top_k=5, workers=workers)
-    elapsed = time.perf_counter() - start
+    try:
+        district = generated_district(firms)
+        flows = sum(len(c.flows) for c in district.companies)
+        start = time.perf_counter()
+        # What `ecodistrict match --top 5 --format json` does once the file is read: the
+        # matches streamed as JSON, chunk by chunk (here into the null device).
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            matches = write_matches_json(district, sink, top_k=5, workers=workers)
+        elapsed = time.perf_counter() - start
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        pss_mib = float(watcher.communicate()[0].strip() or "nan")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    watcher.send_signal(signal.SIGTERM)
-    pss_mib = float(watcher.communicate()[0].strip() or "nan")
     return {
         "firms": firms,
         "flows": flows,

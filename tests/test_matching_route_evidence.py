@@ -14,6 +14,7 @@ from ecodistrict.matching.engine import (
     CONTRADICTED_ROUTE_FACTOR,
     INFERRED_CLASS_BASE,
     INFERRED_CLASS_SLOPE,
+    PRODUCT_MIN_TECHNICAL,
 )
 from ecodistrict.matching.knowledge import RecoveryRoute, RouteGives, RouteTakes
 
@@ -92,9 +93,36 @@ def test_when_the_words_name_no_route_every_code_route_counts_at_the_code_only_s
     assert technical == {"roads": pytest.approx(0.7335), "feed": pytest.approx(0.8145)}
 
 
-def test_product_outputs_are_matched_with_the_product_legal_fit():
-    results = match_district(_district("Sale di salatura", "product"), routes=(SALT, FISH))
-    assert {m.receiver for m in results.matches} == {"roads", "feed"}
-    assert {m.fits["legal"] for m in results.matches} == {0.9}
-    # Nothing is sent to landfill by selling a product: no landfill avoided.
-    assert all(not m.impact.landfill_avoided_t_per_yr for m in results.matches)
+def test_a_product_is_proposed_only_to_a_firm_that_asks_for_it():
+    data: dict[str, Any] = {
+        "format": "ecodistrict/1",
+        "district": {"name": "Test", "center": HERE, "radius_km": 30},
+        "companies": [
+            {"id": "saltworks", "name": "Saltworks", "ateco": "08.93", "location": HERE,
+             "flows": [
+                 {"id": "salt", "direction": "out", "kind": "material",
+                  "description": "Sale marino grezzo", "quantity": 100, "unit": "t/yr",
+                  "legal_status": "product", "destination": "landfill"}]},
+            # Asks for it in its own words.
+            {"id": "hams", "name": "Hams", "ateco": "10.13", "location": EAST, "flows": [
+                {"id": "salt-in", "direction": "in", "kind": "material",
+                 "description": "Sale marino grezzo per la salatura", "quantity": 50,
+                 "unit": "t/yr", "unit_price_eur": 80}]},
+            # A known user of spent salt (route receiver) that asks for nothing: not proposed.
+            {"id": "roads", "name": "Roads", "ateco": "81.23", "location": WEST, "flows": [
+                {"id": "power", "direction": "in", "kind": "energy",
+                 "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
+        ],
+    }  # fmt: skip
+    model, problems = validate_district_data(data)
+    assert problems == []
+    results = match_district(model, routes=(SALT, FISH))
+    (match,) = results.matches
+    assert (match.receiver, match.basis, match.route) == ("hams", "declared", None)
+    assert match.fits["legal"] == 0.9
+    assert match.fits["technical"] >= PRODUCT_MIN_TECHNICAL
+    assert "legal status product: sold as a product, outside the waste rules" in match.reasons_en
+    # Selling a product avoids no production, disposal or purchase that could be counted.
+    assert match.impact.co2_avoided_t_per_yr is None
+    assert match.impact.money_eur_per_yr is None
+    assert match.impact.landfill_avoided_t_per_yr == 0.0

@@ -131,6 +131,26 @@ def test_candidates_from_matches_read_available_and_need_from_the_file():
     assert (baseline["waste"].numerator, baseline["waste"].denominator) == (0.0, 350.0)
 
 
+def test_a_material_product_sold_to_a_neighbour_is_no_candidate_exchange():
+    from selection_helpers import DATA
+
+    from ecodistrict.io.district_file import load_district_text
+
+    text = (DATA / "selection-district.yaml").read_text(encoding="utf-8")
+    waste = 'ewc: "101208", legal_status: waste, destination: landfill'
+    assert waste in text
+    district = load_district_text(text.replace(waste, "legal_status: product"), "d.yaml")
+    found = candidates_from_matches(
+        district,
+        [
+            match("present-ceramics", "scrap", "app-recycler", None, 200, 10.0),
+            match("app-recycler", "sludge", "app-food", "whey", 10, 1.0),
+        ],
+    )
+    # Only the waste closes a cycle of matter; the tiles sold as a product do not.
+    assert [(c.supplier, c.receiver) for c in found] == [("app-recycler", "app-food")]
+
+
 def test_bad_candidates_are_explained():
     bad = [
         exchange("s1", "r1", 100, -5, 1.0, 5),

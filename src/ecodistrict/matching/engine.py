@@ -11,10 +11,12 @@ Two bases, ranked together (CONTRACT.md):
 
 A match's score (0..1) is a weighted sum of five fits, each 0..1 and reported with the match:
 technical fit 0.50, quantity fit 0.15, distance 0.20, continuity of availability 0.075, legal
-status 0.075. Candidates come from posting lists (`spatial.py`): a pair that shares no key has a
-technical fit of 0 and is never proposed, so the indexed search returns what an all-pairs scan
-with the same score would (`brute_force_matches`, used by the tests and the benchmark), except
-when a key is shared by more than `cap` receivers, where only the nearest `cap` are scored.
+status 0.075 (`WEIGHTS`); for energy and water, carried in pipes, technical 0.35 and distance
+0.35 (`PIPED_WEIGHTS`). Candidates come from posting lists (`spatial.py`): a pair that shares no
+key has a technical fit of 0 and is never proposed, so up to EXHAUSTIVE_UP_TO_FIRMS firms the
+indexed search returns what an all-pairs scan with the same score would
+(`brute_force_candidates`, used by the tests and the benchmark); above it the work per output is
+bounded (`MatchingOptions.bounded`).
 """
 
 from __future__ import annotations
@@ -220,7 +222,7 @@ class _Output:
     # Routes taken by EWC code whose keywords the firm's own words do not name: the code alone
     # (a broad one such as 02 03 04, or a "99" n.o.s. code) is weaker evidence than code + words.
     code_only_route_ids: frozenset[str] = frozenset()
-    signature: int = 0  # equal for outputs whose technical fit with any receiver is equal
+    signature: int = 0  # outputs with equal features share it (and so their technical fits)
 
 
 @dataclass(slots=True)
@@ -236,7 +238,7 @@ class _Input:
     route_ids: frozenset[str]
     carrier: str | None = None  # energy only: heat, cold, electricity, fuel, fuel-for-heat
     water_fit: float | None = None  # water only: fit of recovered water for its use (None: no)
-    signature: int = 0  # equal for inputs whose technical fit with any output is equal
+    signature: int = 0  # inputs with equal features share it (and so their technical fits)
 
 
 @dataclass(slots=True)
@@ -247,7 +249,7 @@ class _Firm:
     class_route_ids: frozenset[str]  # the routes naming the firm's ATECO class, not its division
     position: tuple[float, float, float]  # lat, lon (radians), cos(lat)
     inputs: list[_Input] = field(default_factory=list)
-    signature: int = 0  # equal for firms of the same activity (the inferred technical fit)
+    signature: int = 0  # firms of the same activity share it (and their inferred fits)
 
 
 @dataclass(slots=True)
@@ -362,9 +364,9 @@ class _Index:
         routes_of_sector: dict[str, frozenset[str]] = {}
         class_routes: dict[str, frozenset[str]] = {}
         # Flows (and firms) with equal features have equal technical fits: one number each,
-        # so that the fit of a pair is computed once (`score_pair`'s memo).
+        # so that the fit of a pair is computed once (the memo of `_technical`).
         signatures: dict[tuple[object, ...], int] = {}
-        self.technical_memo: dict[tuple[int, int], object] = {}
+        self.technical_memo: dict[tuple[int, int], _TechnicalFit | None] = {}
         for company in district.companies:
             division = company.ateco[:2]
             if company.ateco not in routes_of_sector:
@@ -431,6 +433,11 @@ class _Index:
                             knowledge, flow.kind, flow.ewc, own_words, flow.temperature_c
                         )
                     routes, code_only = taken
+                    if flow.legal_status == "product":
+                        # A product is offered as it is: only a firm that asks for it (same
+                        # code, or its words) is proposed, never a recovery route's receivers
+                        # (machines are not "recovered aggregate", new pallets not wood waste).
+                        routes = code_only = frozenset()
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=False)
                         if flow.kind == "energy"
@@ -440,7 +447,9 @@ class _Index:
                         _Output(firm.company, flow, flow.kind, _quantity(flow), flow.ewc,
                                 subchapter, matched_words, norm, routes, legal_words, legal_norm,
                                 carrier, firm.position, code_only,
-                                signatures.setdefault(("out", *takes_key), len(signatures)))
+                                signatures.setdefault(
+                                    ("out", *takes_key, flow.legal_status == "product"),
+                                    len(signatures)))
                     )  # fmt: skip
                 else:
                     gives_key = (flow.kind, flow.description)
@@ -715,14 +724,15 @@ def _quantity_fit(output: _Output, item: _Input | None) -> float:
     return NEED_SHARE_WEIGHT * need_share + OFFER_SHARE_WEIGHT * offer_share
 
 
-_MISSING = object()
-#: Pairs of signatures whose technical fit is kept (about 200 bytes each).
-TECHNICAL_MEMO_SIZE = 1_000_000
+_TechnicalFit = tuple[float, str | None, dict[str, object] | None]
+#: Pairs of signatures whose technical fit is kept: about 300 bytes each, so at most some 60 MB
+#: in each process (each forked process has its own memo).
+TECHNICAL_MEMO_SIZE = 200_000
 
 
 def _technical(
     output: _Output, firm: _Firm, item: _Input | None, index: _Index, explain: bool
-) -> tuple[float, str | None, dict[str, object] | None] | None:
+) -> _TechnicalFit | None:
     if explain:
         return (
             _declared_technical(output, item, index, True)
@@ -733,16 +743,16 @@ def _technical(
     # when it grows past TECHNICAL_MEMO_SIZE, to bound the memory).
     memo = index.technical_memo
     key = (output.signature, item.signature if item is not None else firm.signature)
-    cached = memo.get(key, _MISSING)
-    if cached is _MISSING:
-        if len(memo) >= TECHNICAL_MEMO_SIZE:
-            memo.clear()
-        cached = memo[key] = (
-            _declared_technical(output, item, index, False)
-            if item is not None
-            else _inferred_technical(output, firm, index, False)
-        )
-    return cached  # type: ignore[return-value]
+    if key in memo:
+        return memo[key]
+    if len(memo) >= TECHNICAL_MEMO_SIZE:
+        memo.clear()
+    found = memo[key] = (
+        _declared_technical(output, item, index, False)
+        if item is not None
+        else _inferred_technical(output, firm, index, False)
+    )
+    return found
 
 
 def _fits(
@@ -769,6 +779,17 @@ def _fits(
     return score, quantity_fit, distance_fit, continuity_fit, legal_fit, road_km
 
 
+#: A product is proposed only on strong evidence that the receiver asks for it (the same EWC
+#: code, or most of its words): one shared stem ("piastrelle" / "piastre") is not a customer.
+PRODUCT_MIN_TECHNICAL = 0.5
+
+
+def _min_technical(output: _Output, options: MatchingOptions) -> float:
+    if output.flow.legal_status == "product":
+        return max(options.min_technical, PRODUCT_MIN_TECHNICAL)
+    return options.min_technical
+
+
 def pair_score(
     output: _Output, firm: _Firm, item: _Input | None, index: _Index, options: MatchingOptions
 ) -> float | None:
@@ -776,7 +797,7 @@ def pair_score(
     if firm.company.id == output.company.id:
         return None
     found = _technical(output, firm, item, index, False)
-    if found is None or found[0] < options.min_technical:
+    if found is None or found[0] < _min_technical(output, options):
         return None
     fits = _fits(output, firm, item, found[0], found[1], index, options)
     return None if fits is None else fits[0]
@@ -800,7 +821,7 @@ def score_pair(
     if found is None:
         return None
     technical, route_id, evidence = found
-    if technical < options.min_technical:
+    if technical < _min_technical(output, options):
         return None
     fits = _fits(output, firm, item, technical, route_id, index, options)
     if fits is None:
@@ -830,14 +851,16 @@ def _best_per_receiver(candidates: Iterable[Candidate], top_k: int) -> list[Cand
     return heapq.nsmallest(top_k, best.values(), key=_order)
 
 
+def _rank_key(
+    score: float, receiver: str, item: _Input | None
+) -> tuple[float, str, int, str]:
+    # Highest score first; ties broken by receiver id, basis (declared first), input id.
+    return (-round(score, 12), receiver, 0 if item is not None else 1,
+            item.flow.id if item is not None else "")  # fmt: skip
+
+
 def _order(candidate: Candidate) -> tuple[float, str, int, str]:
-    # Highest score first; ties broken by basis (declared first), receiver id, input id.
-    return (
-        -round(candidate.score, 12),
-        candidate.firm.company.id,
-        0 if candidate.basis == "declared" else 1,
-        candidate.input.flow.id if candidate.input else "",
-    )
+    return _rank_key(candidate.score, candidate.firm.company.id, candidate.input)
 
 
 def _output_candidates(output: _Output, index: _Index, options: MatchingOptions) -> list[Candidate]:
@@ -879,17 +902,15 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
         chosen = [items[entry[4]] for entry in ranked_items]
     # Best entry per receiver, ordered as `_order` orders candidates: highest score, then
     # receiver id, declared before inferred, input id. Candidates are built for the winners only.
-    best: dict[str, tuple[float, str, int, str, _Firm, _Input | None]] = {}
+    best: dict[str, tuple[tuple[float, str, int, str], float, _Firm, _Input | None]] = {}
     for item in chosen:
         score = pair_score(output, item.firm, item, index, options)
         if score is not None:
             receiver = item.firm.company.id
-            entry: tuple[float, str, int, str, _Firm, _Input | None] = (
-                -round(score, 12), receiver, 0, item.flow.id, item.firm, item
-            )
+            rank_key = _rank_key(score, receiver, item)
             kept = best.get(receiver)
-            if kept is None or entry[:4] < kept[:4]:
-                best[receiver] = entry
+            if kept is None or rank_key < kept[0]:
+                best[receiver] = (rank_key, score, item.firm, item)
     declared_firms = set(best)
     inferred_firms: set[str] = set()
     for route_id in sorted(output.route_ids):
@@ -901,13 +922,13 @@ def _output_candidates(output: _Output, index: _Index, options: MatchingOptions)
                 inferred_firms.add(receiver)
                 score = pair_score(output, firm, None, index, options)
                 if score is not None:
-                    best[receiver] = (-round(score, 12), receiver, 1, "", firm, None)
-    winners = heapq.nsmallest(options.top_k, best.values(), key=lambda entry: entry[:4])
+                    best[receiver] = (_rank_key(score, receiver, None), score, firm, None)
+    winners = heapq.nsmallest(options.top_k, best.values(), key=lambda entry: entry[0])
     explained = []
-    for entry in winners:
+    for _, score, firm, winner_input in winners:
         # The winners scored again with their evidence (same formula, so the same score).
-        again = score_pair(output, entry[4], entry[5], index, options)
-        assert again is not None and -round(again.score, 12) == entry[0]
+        again = score_pair(output, firm, winner_input, index, options)
+        assert again is not None and again.score == score
         explained.append(again)
     return explained
 

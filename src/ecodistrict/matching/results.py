@@ -186,8 +186,8 @@ def write_matches_json(
 
 
 def _json_lines(matches: list[Match]) -> tuple[int, str]:
-    # orjson: the same JSON values as the standard library, several times faster, which counts
-    # with millions of matches (docs/benchmarks.md).
+    # orjson: the same JSON values as the standard library (compact separators; a NaN, which no
+    # score or impact can be, would be written null), several times faster.
     return len(matches), ",\n".join(orjson.dumps(m.to_dict()).decode() for m in matches)
 
 
@@ -398,6 +398,11 @@ def _reasons(
             f"stato giuridico {'sottoprodotto' if status == 'by-product' else 'end-of-waste'}:"
             " circola come prodotto, senza autorizzazione al trattamento rifiuti"
         )
+    elif status == "product":
+        en.append("legal status product: sold as a product, outside the waste rules")
+        it.append(
+            "stato giuridico prodotto: ceduto come prodotto, fuori dalla disciplina dei rifiuti"
+        )
     elif status == "waste":
         operation = f" for {route.operation}" if route and route.operation else ""
         en.append(f"legal status waste: the receiver needs an authorisation{operation}")
@@ -428,6 +433,16 @@ def estimate_impact(
     landfill = (
         exchanged if output.kind == "material" and output.flow.destination == "landfill" else 0.0
     )
+    if output.flow.legal_status == "product":
+        # Selling a product to a neighbour replaces the same product bought elsewhere: no
+        # production, disposal or purchase is avoided that this engine could count.
+        return Impact(
+            None, 0.0, None,
+            ("a product sold to a neighbour: no avoided production, disposal or purchase "
+             "is counted",),
+            ("un prodotto ceduto a un'impresa vicina: non si conteggiano produzione, "
+             "smaltimento o acquisti evitati",),
+        )  # fmt: skip
     co2_kg = 0.0
     substitutes = route.substitutes if route else None
     if substitutes and substitutes in factors:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -52,7 +52,7 @@ class SpatialPostings(Generic[T]):
     def size(self, key: Hashable) -> int:
         return len(self._items.get(key, ()))
 
-    def query(self, key: Hashable, lat: float, lon: float, cap: int) -> Iterable[T]:
+    def query(self, key: Hashable, lat: float, lon: float, cap: int) -> Sequence[T]:
         """All items of the key if there are at most `cap`, else the `cap` nearest (a list
         that the caller must not change)."""
         entries = self._items.get(key)

@@ -168,7 +168,8 @@ def candidates_from_matches(
     Available = the output's quantity minus what district firms already take from it; need = the
     declared input's quantity, or 0 when that input is already supplied by a district firm; an
     inferred match (no declared input) is bounded by the match's quantity. Service matches are
-    left out (no cycle to close).
+    left out (no cycle to close), and so are material products (selling a product to a
+    neighbour closes no cycle of matter; surplus heat or water sold as a product does).
     """
     index = build_exchange_index(district)
     flows = {(c.id, f.id): f for c in district.companies for f in c.flows}
@@ -182,6 +183,8 @@ def candidates_from_matches(
             continue
         seen.add(key)
         output = flows[(match.supplier, match.supplier_flow)]
+        if output.kind == "material" and output.legal_status == "product":
+            continue
         produced = canonical_quantity(output) or 0.0
         available = max(0.0, produced - index.received.get((match.supplier, output.id), 0.0))
         need: float | None = None
