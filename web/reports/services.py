@@ -42,6 +42,7 @@ from ecodistrict_web.companies.selectors import (
     district_file,
     districts_for_user,
 )
+from ecodistrict_web.core.persistence import save_when_free
 from ecodistrict_web.indicators.selectors import current_set_version, indicator_set_of
 from ecodistrict_web.reports.models import ReportFormat, ReportKind, ReportRequest, ReportStatus
 from ecodistrict_web.reports.permissions import (
@@ -177,13 +178,14 @@ def run_report_request(pk: int) -> ReportRequest | None:
         row.status = ReportStatus.FAILED
         row.error = f"{type(exc).__name__}: {exc}"[:2000]
         row.finished_at = timezone.now()
-        row.save(update_fields=["status", "error", "finished_at"])
+        save_when_free(row, update_fields=["status", "error", "finished_at"])
         return row
     row.file.save(filename, ContentFile(content), save=False)
     row.filename = filename
     row.status = ReportStatus.DONE
     row.finished_at = timezone.now()
-    row.save(update_fields=["file", "filename", "status", "finished_at"])
+    # A page polling the status can hold the SQLite table at this moment: wait, never lose it.
+    save_when_free(row, update_fields=["file", "filename", "status", "finished_at"])
     return row
 
 

@@ -44,6 +44,7 @@ from ecodistrict.selection.eligibility import check_call_against
 from ecodistrict_web.companies import selectors as company_selectors
 from ecodistrict_web.companies.models import District
 from ecodistrict_web.core.models import canonical_sha256
+from ecodistrict_web.core.persistence import save_when_free
 from ecodistrict_web.indicators import services as indicator_services
 from ecodistrict_web.indicators.models import IndicatorSetVersion
 from ecodistrict_web.selection.models import (
@@ -381,20 +382,6 @@ def _progress(run_pk: int, percent: int, message: str) -> None:
         logger.info("selection run %d: progress %d%% not recorded (database busy)", run_pk, percent)
 
 
-def _save_finished(run: SelectionRun) -> None:
-    """Store a finished run, waiting a little if the database is busy (SQLite locks a table
-    while another thread reads it); the result is never dropped for a busy moment."""
-    for attempt in range(FINISH_ATTEMPTS):
-        try:
-            run.save()
-            return
-        except OperationalError:
-            if attempt == FINISH_ATTEMPTS - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
-
-
-FINISH_ATTEMPTS = 10
 
 
 def execute_run(run_pk: int) -> SelectionRun | None:
@@ -429,7 +416,7 @@ def execute_run(run_pk: int) -> SelectionRun | None:
         run.status = RunStatus.FAILED
         run.error = error
         run.progress_message = gettext_noop("Failed.")
-    _save_finished(run)
+    save_when_free(run)  # a busy SQLite table is waited for: the result is never dropped
     logger.info("selection run %d %s in %.2f s", run_pk, run.status, run.duration_s)
     return run
 

@@ -195,6 +195,33 @@ def test_a_failed_job_is_recorded(client_for, staff_user, district, monkeypatch)
     assert b"disk full" in page.content
 
 
+def test_a_busy_database_at_the_end_of_a_job_is_waited_for(
+    client_for, staff_user, district, monkeypatch
+):
+    from django.db import OperationalError
+
+    client = client_for(staff_user)
+    client.post(reverse("reports:request_open_data"), {"district": district.pk})
+    row = ReportRequest.objects.get()
+    original = ReportRequest.save
+    refused: list[list[str] | None] = []
+
+    def busy_twice(self, *args, **kwargs):
+        # SQLite refuses the write while a page reads the table: twice, then it is free.
+        if len(refused) < 2 and kwargs.get("update_fields") and "file" in kwargs["update_fields"]:
+            refused.append(kwargs["update_fields"])
+            raise OperationalError("database table is locked")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReportRequest, "save", busy_twice)
+    monkeypatch.setattr("ecodistrict_web.core.persistence.time.sleep", lambda seconds: None)
+    run_report_request(row.pk)
+    row.refresh_from_db()
+    assert len(refused) == 2
+    assert (row.status, row.error) == (ReportStatus.DONE, "")
+    assert row.filename.endswith(".zip") and row.finished_at is not None
+
+
 def test_inline_mode_starts_the_job_after_commit(
     client_for, staff_user, district, settings, django_capture_on_commit_callbacks
 ):
