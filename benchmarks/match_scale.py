@@ -43,15 +43,21 @@ from ecodistrict.matching.engine import (
 from ecodistrict.matching.results import write_matches_json
 
 
-def generated_district(firms: int, seed: int = 7) -> DistrictFile:
+def generated_district(firms: int, seed: int = 7, unique: bool = False) -> DistrictFile:
+    """Copies of the demo firms; with `unique`, every description ends with the firm's own
+    plant name (a made-up word), so that no two firms write the same text: the case where
+    equal descriptions save nothing."""
     demo = yaml.safe_load((files("ecodistrict") / "data/demo/formigine-demo.yaml").read_text())
     rng = random.Random(seed)
     companies = []
     for n in range(firms):
         template = demo["companies"][n % len(demo["companies"])]
         flows = []
+        plant = f"stabilimento {_made_up_word(n)}"
         for flow in template["flows"]:
             copy = {k: v for k, v in flow.items() if k != "supplied_by"}
+            if unique:
+                copy["description"] = f"{copy['description']} ({plant})"
             flows.append(copy)
         companies.append(
             {
@@ -64,6 +70,18 @@ def generated_district(firms: int, seed: int = 7) -> DistrictFile:
     return DistrictFile.model_validate(
         {"format": "ecodistrict/1", "district": demo["district"], "companies": companies}
     )
+
+
+def _made_up_word(n: int) -> str:
+    letters = "bcdfglmnprstvz"
+    vowels = "aeiou"
+    word = ""
+    while True:  # n written in alternating consonants and vowels: a pronounceable, unique word
+        n, c = divmod(n, len(letters))
+        n, v = divmod(n, len(vowels))
+        word += letters[c] + vowels[v]
+        if n == 0:
+            return word
 
 
 def _pss_kib(pid: int) -> int:
@@ -109,14 +127,14 @@ def watch(pid: int) -> None:
     stop()
 
 
-def measure(firms: int, workers: int | None) -> dict[str, float]:
+def measure(firms: int, workers: int | None, unique: bool = False) -> dict[str, float]:
     # The watcher is a process, not a thread: matching forks its workers only when the
     # process runs a single thread.
     watcher = subprocess.Popen(
         [sys.executable, __file__, "--watch", str(os.getpid())], stdout=subprocess.PIPE, text=True
     )
     try:
-        district = generated_district(firms)
+        district = generated_district(firms, unique=unique)
         flows = sum(len(c.flows) for c in district.companies)
         start = time.perf_counter()
         # What `ecodistrict match --top 5 --format json` does once the file is read: the
@@ -193,12 +211,17 @@ def main() -> None:
     parser.add_argument("--agreement-firms", type=int, default=2000)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # run one size, print JSON
     parser.add_argument("--watch", type=int, help=argparse.SUPPRESS)  # sample a process's PSS
+    parser.add_argument(
+        "--unique-descriptions",
+        action="store_true",
+        help="every firm's descriptions end with its own plant name (no two texts equal)",
+    )
     args = parser.parse_args()
     if args.watch:
         watch(args.watch)
         return
     if args.one:
-        print(json.dumps(measure(args.one, args.workers)))
+        print(json.dumps(measure(args.one, args.workers, args.unique_descriptions)))
         return
     print(
         "| firms | flows | matches | match, streamed JSON (s) | peak PSS, all processes (MiB) "
@@ -207,6 +230,8 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- |")
     for size in (int(s) for s in args.sizes.split(",")):
         command = [sys.executable, __file__, "--one", str(size)]
+        if args.unique_descriptions:
+            command.append("--unique-descriptions")
         if args.workers is not None:
             command += ["--workers", str(args.workers)]
         proc = subprocess.run(command, capture_output=True, text=True, check=True)
