@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecodistrict_web.accounts.permissions import VIEW, Scope, scope_for
+from ecodistrict_web.core.models import recorded_user
 from ecodistrict_web.core.querysets import RestrictedQuerySet
 
 
@@ -119,14 +120,7 @@ class AssessmentVersion(models.Model):
         db_index=True,
     )
     review_comment = models.TextField(_("review comment"), blank=True, max_length=2000)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = recorded_user(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = VersionQuerySet.as_manager()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecodistrict_web.companies.models import Company
-from ecodistrict_web.core.models import ImmutableRecordError
+from ecodistrict_web.core.models import ImmutableRecordError, recorded_user
 from ecodistrict_web.core.querysets import RestrictedQuerySet
 from ecodistrict_web.indicators.models import IndicatorRun
 
@@ -43,14 +43,7 @@ class CharterVersion(models.Model):
     body_it = models.TextField(_("text (Italian)"))
     body_en = models.TextField(_("text (English)"))
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = recorded_user(_("published by"))
 
     class Meta:
         verbose_name = _("manifesto or guidelines version")

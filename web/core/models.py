@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +21,19 @@ def canonical_sha256(document: Any) -> str:
     digest does not depend on how the database orders an object's keys."""
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def recorded_user(verbose_name: str | Promise) -> models.ForeignKey:
+    """The user who published, created or computed a row: kept as null (the row stays) when the
+    account is deleted, and no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class DistrictRun(models.Model):
@@ -38,14 +52,7 @@ class DistrictRun(models.Model):
     input_sha256 = models.CharField(_("SHA-256 of the input data"), max_length=64)
     library_version = models.CharField(_("ecodistrict version"), max_length=40)
     created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("computed by"),
-    )
+    created_by = recorded_user(_("computed by"))
 
     class Meta:
         abstract = True

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ecodistrict_web.companies.models import District
-from ecodistrict_web.core.models import DistrictRun, ImmutableRecordError
+from ecodistrict_web.core.models import DistrictRun, ImmutableRecordError, recorded_user
 from ecodistrict_web.core.querysets import RestrictedQuerySet
 
 
@@ -40,23 +39,9 @@ class IndicatorSetVersion(models.Model):
     )
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = recorded_user(_("published by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = recorded_user(_("created by"))
 
     class Meta:
         verbose_name = _("indicator set version")

@@ -21,14 +21,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Self
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ecodistrict_web.accounts.permissions import VIEW, Scope, scope_for
 from ecodistrict_web.companies.models import Company, District, FlowKind
-from ecodistrict_web.core.models import DistrictRun, ImmutableRecordError, canonical_sha256
+from ecodistrict_web.core.models import (
+    DistrictRun,
+    ImmutableRecordError,
+    canonical_sha256,
+    recorded_user,
+)
 from ecodistrict_web.core.querysets import RestrictedQuerySet, company_ids_in_scope
 
 __all__ = [
@@ -224,24 +228,10 @@ class MatchProposal(models.Model):
     fits = models.JSONField(_("fits"), default=dict)
 
     supplier_interest = models.BooleanField(_("supplier interested"), null=True, blank=True)
-    supplier_interest_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("supplier answered by"),
-    )
+    supplier_interest_by = recorded_user(_("supplier answered by"))
     supplier_interest_at = models.DateTimeField(_("supplier answered at"), null=True, blank=True)
     receiver_interest = models.BooleanField(_("receiver interested"), null=True, blank=True)
-    receiver_interest_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("receiver answered by"),
-    )
+    receiver_interest_by = recorded_user(_("receiver answered by"))
     receiver_interest_at = models.DateTimeField(_("receiver answered at"), null=True, blank=True)
 
     objects = EitherSideQuerySet.as_manager()
@@ -359,14 +349,7 @@ class ExchangeStatusChange(models.Model):
     )
     to_status = models.CharField(_("to"), max_length=20, choices=ExchangeStatus.choices)
     note = models.TextField(_("note"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    changed_by = recorded_user(_("by"))
     changed_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

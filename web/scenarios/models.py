@@ -9,12 +9,12 @@ produced it. Rows are written only by ``services.py``.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecodistrict_web.companies.models import Company, District
+from ecodistrict_web.core.models import recorded_user
 from ecodistrict_web.core.querysets import RestrictedQuerySet
 from ecodistrict_web.indicators.models import IndicatorSetVersion
 
@@ -80,14 +80,7 @@ class Scenario(models.Model):
         verbose_name=_("indicator set version"),
     )
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = recorded_user(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ecodistrict_web.companies.models import District
-from ecodistrict_web.core.models import ImmutableRecordError, canonical_sha256
+from ecodistrict_web.core.models import ImmutableRecordError, canonical_sha256, recorded_user
 from ecodistrict_web.core.querysets import RestrictedQuerySet
 
 __all__ = [
@@ -60,14 +59,7 @@ class InputFileVersion(models.Model):
     text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = recorded_user(_("created by"))
 
     objects = DistrictRowsQuerySet.as_manager()
 
@@ -184,14 +176,7 @@ class SelectionRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     duration_s = models.FloatField(_("duration (s)"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    created_by = recorded_user(_("started by"))
 
     objects = DistrictRowsQuerySet.as_manager()
 
