@@ -13,7 +13,7 @@ import importlib
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,14 +21,13 @@ from rich.table import Table
 
 from ecodistrict import __version__
 from ecodistrict.cli_codes import codes_app
+from ecodistrict.cli_common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, refuse, report_or_exit
 from ecodistrict.cli_position import position
 from ecodistrict.cli_report import register as register_report_commands
 from ecodistrict.cli_selection import register as register_selection_commands
 from ecodistrict.domain.models import district_json_schema
-from ecodistrict.io.district_file import ValidationReport, validate_district_file
+from ecodistrict.io.district_file import validate_district_file
 from ecodistrict.units import normalise_quantity
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 class OutputFormat(StrEnum):
@@ -57,21 +56,6 @@ def _stdout() -> Console:
     return Console(soft_wrap=True)
 
 
-def _refuse(report: ValidationReport) -> NoReturn:
-    """Every problem on standard error, one per line, then the count; exit code 1."""
-    for problem in report.problems:
-        sys.stderr.write(f"{report.source}: {problem}\n")
-    sys.stderr.write(f"{report.source}: {len(report.problems)} problem(s) found\n")
-    raise typer.Exit(EXIT_INVALID)
-
-
-def _load_or_exit(source: str) -> ValidationReport:
-    report = validate_district_file(source)
-    if not report.ok:
-        _refuse(report)
-    return report
-
-
 @app.command()
 def validate(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
     """Check a district file and print every problem found, not only the first."""
@@ -89,7 +73,7 @@ def validate(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
         print(json.dumps(document, ensure_ascii=False, indent=2))
         raise typer.Exit(EXIT_OK if report.ok else EXIT_INVALID)
     if not report.ok:
-        _refuse(report)
+        refuse(report.source, report.problems)
     assert report.district is not None
     district = report.district
     flows = sum(len(c.flows) for c in district.companies)
@@ -109,7 +93,7 @@ def schema() -> None:
 @app.command()
 def flows(file: FileArg, output: FormatOpt = OutputFormat.table) -> None:
     """List every flow with its quantity normalised to t/yr, MWh/yr, m3/yr (or h/yr)."""
-    report = _load_or_exit(file)
+    report = report_or_exit(file)
     assert report.district is not None
     rows: list[dict[str, Any]] = []
     table = Table("company", "flow", "dir", "kind", "EWC", "declared", "normalised")
@@ -154,7 +138,7 @@ def indicators(
     """Indicators of every company and of the district."""
     from ecodistrict.indicators import IndicatorSetError, compute_indicators, load_indicator_set
 
-    report = _load_or_exit(file)
+    report = report_or_exit(file)
     assert report.district is not None
     try:
         chosen = load_indicator_set(indicator_set)
@@ -207,7 +191,7 @@ def match(
     if lang not in ("en", "it"):
         sys.stderr.write("--lang is 'en' or 'it'\n")
         raise typer.Exit(EXIT_USAGE)
-    report = _load_or_exit(file)
+    report = report_or_exit(file)
     assert report.district is not None
     district = report.district
     outputs = sum(1 for c in district.companies for f in c.flows if f.direction == "out")

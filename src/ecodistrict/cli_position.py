@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ecodistrict.cli_common import EXIT_INVALID, report_or_exit
 from ecodistrict.indicators import IndicatorSet, compute_indicators
 from ecodistrict.indicators.positioning import (
     DEFAULT_MIN_PEERS,
@@ -27,9 +28,6 @@ from ecodistrict.indicators.positioning import (
     ReferenceValue,
     position_company,
 )
-from ecodistrict.io.district_file import validate_district_file
-
-EXIT_INVALID = 1
 
 
 class OutputFormat(StrEnum):
@@ -53,13 +51,9 @@ def position(
     ] = DEFAULT_MIN_PEERS,
 ) -> None:
     """Position a company against its peers, published reference values and district targets."""
-    report = validate_district_file(file)
-    if not report.ok or report.district is None:
-        for problem in report.problems:
-            sys.stderr.write(f"{report.source}: {problem}\n")
-        sys.stderr.write(f"{report.source}: {len(report.problems)} problem(s) found\n")
-        raise typer.Exit(EXIT_INVALID)
+    report = report_or_exit(file)
     district = report.district
+    assert district is not None  # report_or_exit returns valid reports only
     results = compute_indicators(district)
     try:
         result = position_company(company, results, district, min_peers=min_peers)

@@ -18,10 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ecodistrict.domain.models import DistrictFile
-from ecodistrict.io.district_file import validate_district_file
-
-EXIT_INVALID = 1
+from ecodistrict.cli_common import EXIT_INVALID, district_or_exit
 
 report_app = typer.Typer(
     help="Reports: a firm's positioning report, the district report for the PUG.",
@@ -54,16 +51,6 @@ DateOpt = Annotated[
         help="Date of the data (YYYY-MM-DD); default: the file's modification date.",
     ),
 ]
-
-
-def _load(file: str) -> DistrictFile:
-    report = validate_district_file(file)
-    if not report.ok or report.district is None:
-        for problem in report.problems:
-            sys.stderr.write(f"{report.source}: {problem}\n")
-        sys.stderr.write(f"{report.source}: {len(report.problems)} problem(s) found\n")
-        raise typer.Exit(EXIT_INVALID)
-    return report.district
 
 
 def _data_date(file: str, given: str | None) -> str:
@@ -118,7 +105,7 @@ def report_company(
     from ecodistrict.matching import match_district
     from ecodistrict.reports import build_company_report, render_html, render_pdf
 
-    district = _load(file)
+    district = district_or_exit(file)
     if company not in {c.id for c in district.companies}:
         sys.stderr.write(f"{file}: no company with id '{company}'\n")
         raise typer.Exit(EXIT_INVALID)
@@ -170,7 +157,7 @@ def report_district(
         render_pdf,
     )
 
-    district = _load(file)
+    district = district_or_exit(file)
     ranking_doc = _read_json(ranking, "--ranking")
     settlement_doc = _read_json(settlement, "--settlement")
     for option, document, expected in (
@@ -215,7 +202,7 @@ def opendata(
     """Open data: aggregated indicators and anonymised flows (CSV, JSON), CC BY 4.0."""
     from ecodistrict.reports import build_open_data, write_open_data
 
-    district = _load(file)
+    district = district_or_exit(file)
     files = build_open_data(
         district, seed=seed or secrets.token_hex(16), data_date=_data_date(file, data_date)
     )

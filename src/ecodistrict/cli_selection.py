@@ -13,17 +13,14 @@ import json
 import sys
 from enum import StrEnum
 from importlib.resources import files
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ecodistrict.domain.models import DistrictFile
-from ecodistrict.io.district_file import validate_district_file
+from ecodistrict.cli_common import district_or_exit, refuse
 from ecodistrict.selection.call import CallFile, SelectionError
-
-EXIT_INVALID = 1
 
 
 class OutputFormat(StrEnum):
@@ -54,27 +51,13 @@ def _console() -> Console:
     return console
 
 
-def _fail(source: str, problems: list[str]) -> NoReturn:
-    for problem in problems:
-        sys.stderr.write(f"{source}: {problem}\n")
-    sys.stderr.write(f"{source}: {len(problems)} problem(s) found\n")
-    raise typer.Exit(EXIT_INVALID)
-
-
-def _district(source: str) -> DistrictFile:
-    report = validate_district_file(source)
-    if not report.ok or report.district is None:
-        _fail(report.source, [str(p) for p in report.problems])
-    return report.district
-
-
 def _call(source: str) -> CallFile:
     from ecodistrict.selection import load_call_file
 
     try:
         return load_call_file(source)
     except SelectionError as exc:
-        _fail(source, exc.problems)
+        refuse(source, exc.problems)
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -95,12 +78,12 @@ def rank(
     """Requirements of a call for every applicant, then the ranking with its sensitivity."""
     from ecodistrict.selection import assess_call
 
-    district = _district(file)
+    district = district_or_exit(file)
     call_file = _call(call)
     try:
         assessment = assess_call(district, call_file, method=method.value if method else None)
     except SelectionError as exc:
-        _fail(call, exc.problems)
+        refuse(call, exc.problems)
     if output is OutputFormat.json:
         print(json.dumps(assessment.to_document(), ensure_ascii=False, indent=2))
         return
@@ -175,7 +158,7 @@ def optimize(
     from ecodistrict.matching import match_district
     from ecodistrict.optimize.network import optimise_district_network
 
-    district = _district(file)
+    district = district_or_exit(file)
     matches = match_district(district, top_k=top)
     try:
         solution = optimise_district_network(
@@ -187,7 +170,7 @@ def optimize(
             time_limit_s=time_limit_s,
         )
     except SelectionError as exc:
-        _fail(file, exc.problems)
+        refuse(file, exc.problems)
     if output is OutputFormat.json:
         print(json.dumps(solution.to_document(), ensure_ascii=False, indent=2))
         return
@@ -246,22 +229,22 @@ def settle(
     from ecodistrict.optimize.scenario import settle_call
     from ecodistrict.selection import assess_call
 
-    district = _district(file)
+    district = district_or_exit(file)
     call_file = _call(call)
     try:
         lots_file = load_lots_file(lots)
     except SelectionError as exc:
-        _fail(lots, exc.problems)
+        refuse(lots, exc.problems)
     try:
         assessment = assess_call(district, call_file, method=method.value if method else None)
     except SelectionError as exc:
-        _fail(call, exc.problems)
+        refuse(call, exc.problems)
     try:
         document = settle_call(
             district, assessment, lots_file, time_limit_s=time_limit_s, name=name
         )
     except SelectionError as exc:
-        _fail(lots, exc.problems)
+        refuse(lots, exc.problems)
     if output is OutputFormat.json:
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -326,12 +309,12 @@ def compare_scenarios_command(
             with open(source, encoding="utf-8") as handle:
                 document = json.load(handle)
         except OSError as exc:
-            _fail(source, [f"cannot read the file: {exc.strerror}"])
+            refuse(source, [f"cannot read the file: {exc.strerror}"])
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            _fail(source, [f"not valid JSON: {exc}"])
+            refuse(source, [f"not valid JSON: {exc}"])
         problems = scenario_problems(document)
         if problems:
-            _fail(source, problems)
+            refuse(source, problems)
         documents.append(document)
     compared = compare_scenarios(documents[0], documents[1])
     if output is OutputFormat.json:
