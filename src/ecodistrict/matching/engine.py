@@ -28,6 +28,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import numpy as np
+from numpy.typing import NDArray
+
 from ecodistrict.codes.ewc import get_ewc
 from ecodistrict.domain.models import Company, DistrictFile, Flow
 from ecodistrict.geo import EARTH_RADIUS_KM
@@ -38,7 +41,7 @@ from ecodistrict.matching.knowledge import (
     load_recovery_routes,
     receiving_sector_level,
 )
-from ecodistrict.matching.spatial import SpatialPostings
+from ecodistrict.matching.spatial import FloatArray, IntArray, NearestPostings, unit_vectors
 from ecodistrict.matching.text import fold, phrase_terms, stem, terms
 from ecodistrict.units import UnitError, unit_conversion
 
@@ -223,6 +226,7 @@ class _Output:
     # (a broad one such as 02 03 04, or a "99" n.o.s. code) is weaker evidence than code + words.
     code_only_route_ids: frozenset[str] = frozenset()
     signature: int = 0  # outputs with equal features share it (and so their technical fits)
+    number: int = 0  # position in `_Index.outputs` and in the output arrays
 
 
 @dataclass(slots=True)
@@ -239,6 +243,7 @@ class _Input:
     carrier: str | None = None  # energy only: heat, cold, electricity, fuel, fuel-for-heat
     water_fit: float | None = None  # water only: fit of recovered water for its use (None: no)
     signature: int = 0  # inputs with equal features share it (and so their technical fits)
+    number: int = 0  # position in `_Index.inputs` and in the input arrays
 
 
 @dataclass(slots=True)
@@ -250,6 +255,7 @@ class _Firm:
     position: tuple[float, float, float]  # lat, lon (radians), cos(lat)
     inputs: list[_Input] = field(default_factory=list)
     signature: int = 0  # firms of the same activity share it (and their inferred fits)
+    number: int = 0  # position in `_Index.firms` and in the firm arrays
 
 
 @dataclass(slots=True)
@@ -366,7 +372,6 @@ class _Index:
         # Flows (and firms) with equal features have equal technical fits: one number each,
         # so that the fit of a pair is computed once (the memo of `_technical`).
         signatures: dict[tuple[object, ...], int] = {}
-        self.technical_memo: dict[tuple[int, int], _TechnicalFit | None] = {}
         for company in district.companies:
             division = company.ateco[:2]
             if company.ateco not in routes_of_sector:
@@ -413,14 +418,17 @@ class _Index:
                     own = terms(flow.description)
                     kept = key_terms(own)
                     described = words_cache[flow.description] = (
-                        own, kept, math.sqrt(sum(idf[t] ** 2 for t in kept)) or 1.0
+                        own,
+                        kept,
+                        math.sqrt(sum(idf[t] ** 2 for t in kept)) or 1.0,
                     )
                 own_words, matched_words, norm = described
                 coded = legal_cache.get(flow.ewc)
                 if coded is None:
                     legal = key_terms(_ewc_terms(flow.ewc))
                     coded = legal_cache[flow.ewc] = (
-                        legal, math.sqrt(sum(idf[t] ** 2 for t in legal)) or 1.0
+                        legal,
+                        math.sqrt(sum(idf[t] ** 2 for t in legal)) or 1.0,
                     )
                 legal_words, legal_norm = coded
                 subchapter = flow.ewc[:5] if flow.ewc else None
@@ -480,18 +488,114 @@ class _Index:
                                    len(signatures)))
                     )  # fmt: skip
 
-        self.declared: SpatialPostings[_Input] = SpatialPostings()
-        self.by_sector: SpatialPostings[_Firm] = SpatialPostings()
+        self._build_arrays()
+        self._keys_memo: dict[tuple[int, bool], tuple[list[tuple[str, ...]], list[float]]] = {}
+        # Technical fit (NaN: none) and "rests on a route with a recovery operation", per pair
+        # of signatures: computed once per pair (emptied past TECHNICAL_MEMO_SIZE entries).
+        self.fit_memo: dict[tuple[int, int], tuple[float, bool]] = {}
+
+    def _build_arrays(self) -> None:
+        """The numbers the ranking reads, one array per feature (columnar: a chunk of outputs
+        is ranked with array operations), and the posting lists of inputs and firms."""
+        self.inputs: list[_Input] = [item for firm in self.firms for item in firm.inputs]
+        for number, firm in enumerate(self.firms):
+            firm.number = number
+        for number, item in enumerate(self.inputs):
+            item.number = number
+        for number, output in enumerate(self.outputs):
+            output.number = number
+        self.output_of_signature = {o.signature: o for o in reversed(self.outputs)}
+        self.input_of_signature = {i.signature: i for i in reversed(self.inputs)}
+        self.firm_of_signature = {f.signature: f for f in reversed(self.firms)}
+        self.signature_count = 1 + max(
+            (*self.output_of_signature, *self.input_of_signature, *self.firm_of_signature),
+            default=0,
+        )
+        firm_xyz = unit_vectors(
+            (f.company.location.lat, f.company.location.lon) for f in self.firms
+        )
+        self.firm_lat = np.array([f.position[0] for f in self.firms], dtype=np.float64)
+        self.firm_lon = np.array([f.position[1] for f in self.firms], dtype=np.float64)
+        self.firm_cos = np.array([f.position[2] for f in self.firms], dtype=np.float64)
+        self.firm_xyz = firm_xyz
+        self.firm_signature = np.array([f.signature for f in self.firms], dtype=np.int64)
+        # Ties are broken by receiver id and input id: their ranks among all ids.
+        self.firm_order = _ordinals([f.company.id for f in self.firms])
+        self.input_firm = np.array([i.firm.number for i in self.inputs], dtype=np.int64)
+        self.input_signature = np.array([i.signature for i in self.inputs], dtype=np.int64)
+        self.input_quantity = _quantities(i.quantity for i in self.inputs)
+        self.input_order = _ordinals([i.flow.id for i in self.inputs])
+        firm_of_company = {f.company.id: f.number for f in self.firms}
+        self.output_firm = np.array(
+            [firm_of_company[o.company.id] for o in self.outputs], dtype=np.int64
+        )
+        self.output_signature = np.array([o.signature for o in self.outputs], dtype=np.int64)
+        self.output_quantity = _quantities(o.quantity for o in self.outputs)
+        self.output_continuity = np.array(
+            [CONTINUITY_FIT.get(o.flow.available, 0.8) for o in self.outputs], dtype=np.float64
+        )
+        # Legal fit without a route: NaN for a waste, whose fit depends on the route's operation.
+        self.output_legal = np.array(
+            [np.nan if o.flow.legal_status == "waste" else _legal_fit(o, None, self)
+             for o in self.outputs], dtype=np.float64,
+        )  # fmt: skip
+        self.output_product = np.array(
+            [o.flow.legal_status == "product" for o in self.outputs], dtype=bool
+        )
+        self.output_half_km = np.array(
+            [DISTANCE_HALF_KM[o.kind] for o in self.outputs], dtype=np.float64
+        )
+        weights = [KIND_WEIGHTS.get(o.kind, WEIGHTS) for o in self.outputs]
+        self.output_weights = {
+            name: np.array([w[name] for w in weights], dtype=np.float64) for name in WEIGHTS
+        }
+        self.declared = NearestPostings(firm_xyz[self.input_firm])
+        self.by_sector = NearestPostings(firm_xyz)
         for firm in self.firms:
-            lat, lon = firm.company.location.lat, firm.company.location.lon
             for item in firm.inputs:
                 for posting in input_keys(item):
-                    self.declared.add(posting, lat, lon, item)
+                    self.declared.add(posting, item.number)
             # Firms of a route's named classes and of its named divisions are looked up apart:
             # the class is the stronger evidence, and must not be crowded out by a division.
             for route_id in firm.sector_route_ids:
                 level = "class" if route_id in firm.class_route_ids else "division"
-                self.by_sector.add((level, route_id), lat, lon, firm)
+                self.by_sector.add((level, route_id), firm.number)
+        self.declared.freeze()
+        self.by_sector.freeze()
+
+    def prepare(self, options: MatchingOptions) -> None:
+        """Build what the ranking with these options will query (the k-d trees of the crowded
+        keys): called before forking, so that the processes share it."""
+        bounded = options.bounded(len(self.firms))
+        self.declared.prepare(bounded.cap if bounded.cap is not None else UNBOUNDED)
+        self.by_sector.prepare(
+            bounded.cap_inferred if bounded.cap_inferred is not None else UNBOUNDED
+        )
+
+    def keys_of(self, output: _Output, bounded: bool) -> tuple[list[tuple[str, ...]], list[float]]:
+        """The keys an output looks receivers up by, and the weight of each (a word weighs its
+        IDF): equal for outputs of equal signature, so computed once per signature."""
+        memo_key = (output.signature, bounded)
+        found = self._keys_memo.get(memo_key)
+        if found is None:
+            keys = sorted(
+                output_keys(output, self.idf, BOUNDED_KEY_TERMS) if bounded else output_keys(output)
+            )
+            weights = [
+                self.idf.get(key[2], 1.0) if key[1] == "t" else KEY_WEIGHT[key[1]] for key in keys
+            ]
+            found = self._keys_memo[memo_key] = (keys, weights)
+        return found
+
+
+def _ordinals(ids: Sequence[str]) -> IntArray:
+    """The rank of each id among all (equal ids, equal rank): comparing ranks compares ids."""
+    distinct = {value: n for n, value in enumerate(sorted(set(ids)))}
+    return np.array([distinct[value] for value in ids], dtype=np.int64)
+
+
+def _quantities(values: Iterable[float | None]) -> FloatArray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
 def output_keys(
@@ -725,34 +829,17 @@ def _quantity_fit(output: _Output, item: _Input | None) -> float:
 
 
 _TechnicalFit = tuple[float, str | None, dict[str, object] | None]
-#: Pairs of signatures whose technical fit is kept: about 300 bytes each, so at most some 60 MB
-#: in each process (each forked process has its own memo).
+#: Pairs of signatures whose technical fit the ranking keeps: about 200 bytes each, so at most
+#: some 40 MB in each process (each forked process has its own memo).
 TECHNICAL_MEMO_SIZE = 200_000
 
 
 def _technical(
     output: _Output, firm: _Firm, item: _Input | None, index: _Index, explain: bool
 ) -> _TechnicalFit | None:
-    if explain:
-        return (
-            _declared_technical(output, item, index, True)
-            if item is not None
-            else _inferred_technical(output, firm, index, True)
-        )
-    # Equal features, equal fit: computed once per pair of signatures (the memo is emptied
-    # when it grows past TECHNICAL_MEMO_SIZE, to bound the memory).
-    memo = index.technical_memo
-    key = (output.signature, item.signature if item is not None else firm.signature)
-    if key in memo:
-        return memo[key]
-    if len(memo) >= TECHNICAL_MEMO_SIZE:
-        memo.clear()
-    found = memo[key] = (
-        _declared_technical(output, item, index, False)
-        if item is not None
-        else _inferred_technical(output, firm, index, False)
-    )
-    return found
+    if item is not None:
+        return _declared_technical(output, item, index, explain)
+    return _inferred_technical(output, firm, index, explain)
 
 
 def _fits(
@@ -790,19 +877,6 @@ def _min_technical(output: _Output, options: MatchingOptions) -> float:
     return options.min_technical
 
 
-def pair_score(
-    output: _Output, firm: _Firm, item: _Input | None, index: _Index, options: MatchingOptions
-) -> float | None:
-    """The score of `score_pair`, without building the candidate (the ranking's inner loop)."""
-    if firm.company.id == output.company.id:
-        return None
-    found = _technical(output, firm, item, index, False)
-    if found is None or found[0] < _min_technical(output, options):
-        return None
-    fits = _fits(output, firm, item, found[0], found[1], index, options)
-    return None if fits is None else fits[0]
-
-
 def score_pair(
     output: _Output,
     firm: _Firm,
@@ -837,7 +911,10 @@ def score_pair(
 def _great_circle_km(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
     """Haversine distance from precomputed (lat rad, lon rad, cos lat): `geo.great_circle_km`
     without re-converting the same coordinates for every pair."""
-    h = math.sin((b[0] - a[0]) / 2) ** 2 + a[2] * b[2] * math.sin((b[1] - a[1]) / 2) ** 2
+    # Squares as products: `x ** 2` calls the C library's pow, which NumPy's arrays do not, and
+    # the two may differ in the last bit; `_great_circle_km_arrays` must give the same numbers.
+    sin_lat, sin_lon = math.sin((b[0] - a[0]) / 2), math.sin((b[1] - a[1]) / 2)
+    h = sin_lat * sin_lat + a[2] * b[2] * (sin_lon * sin_lon)
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -851,9 +928,7 @@ def _best_per_receiver(candidates: Iterable[Candidate], top_k: int) -> list[Cand
     return heapq.nsmallest(top_k, best.values(), key=_order)
 
 
-def _rank_key(
-    score: float, receiver: str, item: _Input | None
-) -> tuple[float, str, int, str]:
+def _rank_key(score: float, receiver: str, item: _Input | None) -> tuple[float, str, int, str]:
     # Highest score first; ties broken by receiver id, basis (declared first), input id.
     return (-round(score, 12), receiver, 0 if item is not None else 1,
             item.flow.id if item is not None else "")  # fmt: skip
@@ -863,74 +938,294 @@ def _order(candidate: Candidate) -> tuple[float, str, int, str]:
     return _rank_key(candidate.score, candidate.firm.company.id, candidate.input)
 
 
-def _output_candidates(output: _Output, index: _Index, options: MatchingOptions) -> list[Candidate]:
-    """The best `top_k` receivers of one output, with options already `bounded`."""
+def _rank_chunk(
+    index: _Index, options: MatchingOptions, start: int, stop: int
+) -> list[list[Candidate]]:
+    """The best `top_k` receivers of the outputs `start`..`stop`, with options already
+    `bounded`: candidates found, pruned and scored for the whole chunk with array operations;
+    the winners scored again one by one, with their evidence, by `score_pair`."""
+    outputs = index.outputs[start:stop]
+    if not outputs:
+        return []
     cap = options.cap if options.cap is not None else UNBOUNDED
     max_scored = options.max_scored if options.max_scored is not None else UNBOUNDED
     cap_inferred = options.cap_inferred if options.cap_inferred is not None else UNBOUNDED
-    lat, lon = output.company.location.lat, output.company.location.lon
-    items: dict[int, _Input] = {}
-    weight: dict[int, float] = {}
-    bounded = max_scored < UNBOUNDED
-    for key in (
-        output_keys(output, index.idf, BOUNDED_KEY_TERMS) if bounded else output_keys(output)
-    ):
-        key_weight = index.idf.get(key[2], 1.0) if key[1] == "t" else KEY_WEIGHT[key[1]]
-        for item in index.declared.query(key, lat, lon, cap):
-            items[id(item)] = item
-            weight[id(item)] = weight.get(id(item), 0.0) + key_weight
-    chosen: Iterable[_Input] = items.values()
-    if len(items) > max_scored:
-        # Many receivers share a key: score those sharing the strongest keys, the nearest first
-        # among equals (distance is part of the score); then by receiver and input id, never by
-        # memory address or set order.
-        h_lat, h_lon, h_cos = output.position
-        ranked_items = heapq.nsmallest(
-            max_scored,
-            (
-                (
-                    -weight[key],
-                    (item.firm.position[0] - h_lat) ** 2
-                    + (h_cos * (item.firm.position[1] - h_lon)) ** 2,
-                    item.firm.company.id,
-                    item.flow.id,
-                    key,
-                )
-                for key, item in items.items()
-            ),
-        )
-        chosen = [items[entry[4]] for entry in ranked_items]
-    # Best entry per receiver, ordered as `_order` orders candidates: highest score, then
-    # receiver id, declared before inferred, input id. Candidates are built for the winners only.
-    best: dict[str, tuple[tuple[float, str, int, str], float, _Firm, _Input | None]] = {}
-    for item in chosen:
-        score = pair_score(output, item.firm, item, index, options)
-        if score is not None:
-            receiver = item.firm.company.id
-            rank_key = _rank_key(score, receiver, item)
-            kept = best.get(receiver)
-            if kept is None or rank_key < kept[0]:
-                best[receiver] = (rank_key, score, item.firm, item)
-    declared_firms = set(best)
-    inferred_firms: set[str] = set()
-    for route_id in sorted(output.route_ids):
-        for level in ("class", "division"):
-            for firm in index.by_sector.query((level, route_id), lat, lon, cap_inferred):
-                receiver = firm.company.id
-                if receiver in declared_firms or receiver in inferred_firms:
-                    continue  # a declared fitting input stands for it; one inferred per firm
-                inferred_firms.add(receiver)
-                score = pair_score(output, firm, None, index, options)
-                if score is not None:
-                    best[receiver] = (_rank_key(score, receiver, None), score, firm, None)
-    winners = heapq.nsmallest(options.top_k, best.values(), key=lambda entry: entry[0])
-    explained = []
-    for _, score, firm, winner_input in winners:
+    places = index.firm_xyz[index.output_firm[start:stop]]
+    declared = _declared_pairs(index, outputs, places, start, cap, max_scored)
+    declared = _scored(index, options, start, declared, inferred=False)
+    declared = _best_per_receiver_rows(index, declared)
+    inferred = _inferred_pairs(index, outputs, places, start, cap_inferred, declared)
+    inferred = _scored(index, options, start, inferred, inferred=True)
+    # One entry per receiver and output: the best of the declared inputs, else the inferred one.
+    rows = _Pairs.joined(declared, inferred)
+    basis = np.concatenate(
+        (np.zeros(len(declared.out), np.int64), np.ones(len(inferred.out), np.int64))
+    )
+    # As `_order` orders candidates: highest score (to 12 decimals), receiver id, declared
+    # before inferred, input id.
+    order = np.lexsort((
+        np.where(rows.item >= 0, index.input_order[np.maximum(rows.item, 0)], -1)
+        if len(index.inputs)
+        else rows.item,
+        basis,
+        index.firm_order[rows.firm],
+        -np.round(rows.score, 12),
+        rows.out,
+    ))  # fmt: skip
+    ranked_out = rows.out[order]
+    winners = order[_rank_in_group(ranked_out) < options.top_k]
+    explained: list[list[Candidate]] = [[] for _ in outputs]
+    for row in winners.tolist():
+        output = outputs[int(rows.out[row])]
+        firm = index.firms[int(rows.firm[row])]
+        item_number = int(rows.item[row])
+        item = index.inputs[item_number] if item_number >= 0 else None
         # The winners scored again with their evidence (same formula, so the same score).
-        again = score_pair(output, firm, winner_input, index, options)
-        assert again is not None and again.score == score
-        explained.append(again)
+        again = score_pair(output, firm, item, index, options)
+        assert again is not None and again.score == float(rows.score[row])
+        explained[output.number - start].append(again)
     return explained
+
+
+@dataclass(frozen=True, slots=True)
+class _Pairs:
+    """Candidate pairs of a chunk, one per row: output (its row in the chunk), receiving firm,
+    input (-1: inferred) and, once scored, the score."""
+
+    out: IntArray
+    firm: IntArray
+    item: IntArray
+    score: FloatArray
+
+    @staticmethod
+    def empty() -> _Pairs:
+        none = np.empty(0, dtype=np.int64)
+        return _Pairs(none, none, none, np.empty(0, dtype=np.float64))
+
+    @staticmethod
+    def unscored(out: IntArray, firm: IntArray, item: IntArray) -> _Pairs:
+        return _Pairs(out, firm, item, np.full(len(out), np.nan))
+
+    @staticmethod
+    def joined(first: _Pairs, second: _Pairs) -> _Pairs:
+        return _Pairs(
+            np.concatenate((first.out, second.out)),
+            np.concatenate((first.firm, second.firm)),
+            np.concatenate((first.item, second.item)),
+            np.concatenate((first.score, second.score)),
+        )
+
+    def take(self, rows: IntArray | NDArray[np.bool_]) -> _Pairs:
+        return _Pairs(self.out[rows], self.firm[rows], self.item[rows], self.score[rows])
+
+
+def _rank_in_group(groups: IntArray) -> IntArray:
+    """For a sorted array of group numbers, each element's position within its group."""
+    positions = np.arange(len(groups))
+    if not len(groups):
+        return positions
+    first = np.ones(len(groups), dtype=bool)
+    first[1:] = groups[1:] != groups[:-1]
+    ranks: IntArray = positions - np.maximum.accumulate(np.where(first, positions, 0))
+    return ranks
+
+
+def _declared_pairs(
+    index: _Index, outputs: Sequence[_Output], places: FloatArray, start: int, cap: int,
+    max_scored: int,
+) -> _Pairs:  # fmt: skip
+    """(output, input) pairs sharing a key: every key's items (the `cap` nearest of a crowded
+    key); when an output finds more than `max_scored` inputs, those sharing the strongest keys
+    (summed key weights), the nearest first among equals, then by receiver and input id."""
+    bounded = max_scored < UNBOUNDED
+    askers: dict[tuple[str, ...], list[int]] = {}
+    weight_of: dict[tuple[str, ...], float] = {}
+    for row, output in enumerate(outputs):
+        keys, weights = index.keys_of(output, bounded)
+        for key, key_weight in zip(keys, weights, strict=True):
+            askers.setdefault(key, []).append(row)
+            weight_of[key] = key_weight
+    found_out: list[IntArray] = []
+    found_item: list[IntArray] = []
+    found_weight: list[FloatArray] = []
+    for key, rows in askers.items():
+        asking = np.array(rows, dtype=np.int64)
+        items = index.declared.query(key, places[asking], cap)
+        if items.shape[1]:
+            found_out.append(np.repeat(asking, items.shape[1]))
+            found_item.append(items.ravel())
+            found_weight.append(np.full(items.size, weight_of[key]))
+    if not found_out:
+        return _Pairs.empty()
+    out = np.concatenate(found_out)
+    item = np.concatenate(found_item)
+    weight = np.concatenate(found_weight)
+    foreign = index.input_firm[item] != index.output_firm[start + out]  # never the firm itself
+    out, item, weight = out[foreign], item[foreign], weight[foreign]
+    # One row per (output, input), its keys' weights summed.
+    code = out * len(index.inputs) + item
+    pairs, inverse = np.unique(code, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=weight, minlength=len(pairs))
+    out, item = pairs // len(index.inputs), pairs % len(index.inputs)
+    if bounded and len(out) and np.bincount(out).max() > max_scored:
+        firm = index.input_firm[item]
+        near = ((index.firm_xyz[firm] - places[out]) ** 2).sum(axis=1)
+        order = np.lexsort((index.input_order[item], index.firm_order[firm], near, -summed, out))
+        kept = order[_rank_in_group(out[order]) < max_scored]
+        out, item = out[kept], item[kept]
+    return _Pairs.unscored(out, index.input_firm[item], item)
+
+
+def _inferred_pairs(
+    index: _Index, outputs: Sequence[_Output], places: FloatArray, start: int, cap: int,
+    declared: _Pairs,
+) -> _Pairs:  # fmt: skip
+    """(output, firm) pairs of the firms whose activity receives a route that takes the output
+    (the `cap` nearest per route and level, class and division apart), but for the output's own
+    firm and the firms already fitting through a declared input."""
+    askers: dict[tuple[str, str], list[int]] = {}
+    for row, output in enumerate(outputs):
+        for route_id in output.route_ids:
+            for level in ("class", "division"):
+                askers.setdefault((level, route_id), []).append(row)
+    found_out: list[IntArray] = []
+    found_firm: list[IntArray] = []
+    for key, rows in askers.items():
+        asking = np.array(rows, dtype=np.int64)
+        firms = index.by_sector.query(key, places[asking], cap)
+        if firms.shape[1]:
+            found_out.append(np.repeat(asking, firms.shape[1]))
+            found_firm.append(firms.ravel())
+    if not found_out:
+        return _Pairs.empty()
+    firm_count = len(index.firms)
+    code = np.unique(np.concatenate(found_out) * firm_count + np.concatenate(found_firm))
+    out, firm = code // firm_count, code % firm_count
+    taken = declared.out * firm_count + declared.firm
+    kept = (firm != index.output_firm[start + out]) & ~np.isin(code, taken)
+    out, firm = out[kept], firm[kept]
+    return _Pairs.unscored(out, firm, np.full(len(out), -1, dtype=np.int64))
+
+
+def _scored(
+    index: _Index, options: MatchingOptions, start: int, pairs: _Pairs, *, inferred: bool
+) -> _Pairs:
+    """The pairs that fit, with their score: the formula of `_fits`, on arrays (the same
+    operations in the same order, so the same numbers as `score_pair`)."""
+    out = pairs.out
+    if not len(out):
+        return _Pairs.empty()
+    number = start + out
+    other = index.firm_signature[pairs.firm] if inferred else index.input_signature[pairs.item]
+    technical, operation = _technical_fits(index, index.output_signature[number], other, inferred)
+    minimum = np.where(
+        index.output_product[number],
+        max(options.min_technical, PRODUCT_MIN_TECHNICAL),
+        options.min_technical,
+    )
+    fits = technical >= minimum  # NaN (no fit) is never
+    out, number, technical, operation = out[fits], number[fits], technical[fits], operation[fits]
+    firm, item = pairs.firm[fits], pairs.item[fits]
+    road_km = ROAD_CIRCUITY * _great_circle_km_arrays(index, index.output_firm[number], firm)
+    if options.max_distance_km is not None:
+        near = road_km <= options.max_distance_km
+        out, number, technical, operation = (
+            out[near],
+            number[near],
+            technical[near],
+            operation[near],
+        )
+        firm, item, road_km = firm[near], item[near], road_km[near]
+    distance_fit = 1.0 / (1.0 + road_km / index.output_half_km[number])
+    if inferred:
+        quantity_fit = np.full(len(out), 0.5)
+    else:
+        offered, needed = index.output_quantity[number], index.input_quantity[item]
+        sized = (offered != 0) & (needed != 0) & ~np.isnan(offered) & ~np.isnan(needed)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            covered = np.minimum(offered, needed)
+            quantity_fit = np.where(
+                sized,
+                NEED_SHARE_WEIGHT * (covered / needed) + OFFER_SHARE_WEIGHT * (covered / offered),
+                0.0,
+            )
+    legal = index.output_legal[number]
+    legal = np.where(np.isnan(legal), np.where(operation, 0.8, 0.6), legal)
+    weights = index.output_weights
+    score = (
+        weights["technical"][number] * technical
+        + weights["quantity"][number] * quantity_fit
+        + weights["distance"][number] * distance_fit
+        + weights["continuity"][number] * index.output_continuity[number]
+        + weights["legal"][number] * legal
+    )
+    return _Pairs(out, firm, item, score)
+
+
+def _technical_fits(
+    index: _Index, output_signature: IntArray, other_signature: IntArray, inferred: bool
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Technical fit (NaN: none) and "its route has a recovery operation" of each pair, from
+    one output and one input (or firm, `inferred`) of each signature: equal features, equal
+    fit, so each pair of signatures is computed once (and kept in the index's memo)."""
+    code = output_signature * index.signature_count + other_signature
+    distinct, inverse = np.unique(code, return_inverse=True)
+    memo = index.fit_memo
+    technical = np.empty(len(distinct), dtype=np.float64)
+    operation = np.zeros(len(distinct), dtype=bool)
+    for n, value in enumerate(distinct.tolist()):
+        key = (value, 1 if inferred else 0)
+        found = memo.get(key)
+        if found is None:
+            output = index.output_of_signature[value // index.signature_count]
+            other = value % index.signature_count
+            fit = (
+                _inferred_technical(output, index.firm_of_signature[other], index, False)
+                if inferred
+                else _declared_technical(output, index.input_of_signature[other], index, False)
+            )
+            route = index.knowledge.routes.get(fit[1]) if fit is not None and fit[1] else None
+            found = (
+                fit[0] if fit is not None else math.nan,
+                route is not None and bool(route.operation),
+            )
+            if len(memo) >= TECHNICAL_MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        technical[n], operation[n] = found
+    return technical[inverse.ravel()], operation[inverse.ravel()]
+
+
+def _great_circle_km_arrays(index: _Index, a: IntArray, b: IntArray) -> FloatArray:
+    """`_great_circle_km` between firms `a` and `b`, pair by pair: the same operations in the
+    same order, the sines and arcsines by `math` (NumPy's may differ in the last bit), so the
+    numbers equal those of the one-pair function exactly."""
+    lat, lon, cos = index.firm_lat, index.firm_lon, index.firm_cos
+    sin_lat = _math_map(math.sin, (lat[b] - lat[a]) / 2)
+    sin_lon = _math_map(math.sin, (lon[b] - lon[a]) / 2)
+    h = sin_lat * sin_lat + cos[a] * cos[b] * (sin_lon * sin_lon)
+    arc = _math_map(math.asin, np.minimum(1.0, np.sqrt(h)))
+    distance: FloatArray = 2 * EARTH_RADIUS_KM * arc
+    return distance
+
+
+def _math_map(function: Callable[[float], float], values: FloatArray) -> FloatArray:
+    return np.fromiter(map(function, values.tolist()), dtype=np.float64, count=len(values))
+
+
+def _best_per_receiver_rows(index: _Index, rows: _Pairs) -> _Pairs:
+    """Of each receiver's fitting inputs for an output, the best (highest score to 12
+    decimals, then input id), as `_order` chooses."""
+    if not len(rows.out):
+        return rows
+    order = np.lexsort((
+        index.input_order[rows.item], -np.round(rows.score, 12), rows.firm, rows.out
+    ))  # fmt: skip
+    out, firm = rows.out[order], rows.firm[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (out[1:] != out[:-1]) | (firm[1:] != firm[:-1])
+    kept = order[first]
+    return rows.take(kept)
 
 
 def build_index(
@@ -946,9 +1241,14 @@ def build_index(
 def rank_outputs(
     index: _Index, options: MatchingOptions, start: int = 0, stop: int | None = None
 ) -> list[list[Candidate]]:
-    """The best candidates of the outputs `start`..`stop` of the index, in output order."""
+    """The best candidates of the outputs `start`..`stop` of the index, in output order
+    (ranked PROGRESS_STEP outputs at a time, which bounds the arrays of a chunk)."""
     bounded = options.bounded(len(index.firms))
-    return [_output_candidates(output, index, bounded) for output in index.outputs[start:stop]]
+    end = len(index.outputs) if stop is None else min(stop, len(index.outputs))
+    ranked: list[list[Candidate]] = []
+    for first in range(start, end, PROGRESS_STEP):
+        ranked.extend(_rank_chunk(index, bounded, first, min(end, first + PROGRESS_STEP)))
+    return ranked
 
 
 def rank_candidates(

@@ -209,6 +209,7 @@ def iter_match_chunks(
     gc.disable()
     try:
         index = build_index(district, routes=routes, factors=factors)
+        index.prepare(options)  # the k-d trees, built once and shared by the forked processes
         radius = district.district.radius_km
         total = len(index.outputs)
         chunks = [(s, min(total, s + PROGRESS_STEP)) for s in range(0, total, PROGRESS_STEP)]
