@@ -493,6 +493,8 @@ class _Index:
         # Technical fit (NaN: none) and "rests on a route with a recovery operation", per pair
         # of signatures: computed once per pair (emptied past TECHNICAL_MEMO_SIZE entries).
         self.fit_memo: dict[tuple[int, int], tuple[float, bool]] = {}
+        # The same with the evidence, for the pairs explained (`_technical`).
+        self.explained_memo: dict[tuple[int, int, bool], _TechnicalFit | None] = {}
 
     def _build_arrays(self) -> None:
         """The numbers the ranking reads, one array per feature (columnar: a chunk of outputs
@@ -835,11 +837,22 @@ TECHNICAL_MEMO_SIZE = 200_000
 
 
 def _technical(
-    output: _Output, firm: _Firm, item: _Input | None, index: _Index, explain: bool
+    output: _Output, firm: _Firm, item: _Input | None, index: _Index
 ) -> _TechnicalFit | None:
-    if item is not None:
-        return _declared_technical(output, item, index, explain)
-    return _inferred_technical(output, firm, index, explain)
+    """Technical fit, route and evidence of a pair: computed once per pair of signatures (equal
+    features, equal fit; the evidence is shared, and only read)."""
+    key = (output.signature, item.signature if item is not None else firm.signature, item is None)
+    memo = index.explained_memo
+    if key in memo:
+        return memo[key]
+    if len(memo) >= TECHNICAL_MEMO_SIZE:
+        memo.clear()
+    found = memo[key] = (
+        _declared_technical(output, item, index, True)
+        if item is not None
+        else _inferred_technical(output, firm, index, True)
+    )
+    return found
 
 
 def _fits(
@@ -883,15 +896,13 @@ def score_pair(
     item: _Input | None,
     index: _Index,
     options: MatchingOptions,
-    explain: bool = True,
 ) -> Candidate | None:
-    """The score of one output with one receiver (through one input, or inferred).
-
-    With `explain` false the evidence is not collected (ranking); the winners are scored again
-    with it, by the same function, so the score cannot differ."""
+    """The score of one output with one receiver (through one input, or inferred), with the
+    evidence its reasons are written from: the reference formula, which the ranking's arrays
+    (`_scored`) repeat operation by operation."""
     if firm.company.id == output.company.id:
         return None  # a firm is never matched with itself
-    found = _technical(output, firm, item, index, explain)
+    found = _technical(output, firm, item, index)
     if found is None:
         return None
     technical, route_id, evidence = found
