@@ -374,3 +374,53 @@ def test_results_do_not_depend_on_the_hash_seed():
         )
         outputs.append(proc.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_heat_for_a_need_that_states_no_temperature_is_found_by_its_carrier():
+    # "Riscaldamento degli uffici" shares no word, code or route with the kiln's heat and states
+    # no temperature: only the carriers (heat offered, heat needed) tie them. The search must
+    # still find the pair the all-pairs reference scores: technical fit = heat for heat, 0.9.
+    data = district_data()
+    data["companies"].append(
+        _company("offices", "68.20", {"lat": 44.581, "lon": 10.821},
+                 _flow("space-heating", "in", "energy", "Riscaldamento degli uffici", 200,
+                       "MWh/yr", origin="virgin"))
+    )  # fmt: skip
+    model, problems = validate_district_data(data)
+    assert problems == [] and model is not None
+    found = match_district(model, top_k=10, routes=ROUTES)
+    offices = [
+        m for m in found.matches if m.supplier_flow == "kiln-heat" and m.receiver == "offices"
+    ]
+    assert len(offices) == 1
+    assert offices[0].fits["technical"] == pytest.approx(0.9)
+    assert offices[0].receiver_flow == "space-heating"
+    options = MatchingOptions(top_k=10)
+    indexed, _ = rank_candidates(model, options, routes=ROUTES)
+    brute = brute_force_candidates(model, options, routes=ROUTES)
+    assert [[(c.firm.company.id, c.score) for c in g] for g in indexed] == [
+        [(c.firm.company.id, c.score) for c in g] for g in brute
+    ]
+
+
+def test_heat_sold_as_a_product_keeps_its_cascade_and_its_avoided_emissions():
+    # Only a material product is matched "as it is"; heat sold under contract still reaches
+    # the route's receivers and still replaces boiler heat. The kiln heat, declared a product,
+    # gives the same matches as undeclared (the greenhouse first, by the heat route).
+    data = district_data()
+    data["companies"][0]["flows"][1]["legal_status"] = "product"
+    model, problems = validate_district_data(data)
+    assert problems == [] and model is not None
+    unsold, _ = validate_district_data(district_data())
+
+    def kiln_heat(district: Any) -> list[Any]:
+        found = match_district(district, top_k=5, routes=ROUTES).matches
+        return [m for m in found if m.supplier_flow == "kiln-heat"]
+
+    sold, plain = kiln_heat(model), kiln_heat(unsold)
+    assert [(m.receiver, m.score, m.route) for m in sold] == [
+        (m.receiver, m.score, m.route) for m in plain
+    ]
+    assert sold[0].receiver == "greenhouse" and sold[0].route == "test-heat-to-greenhouses"
+    assert sold[0].impact.co2_avoided_t_per_yr == plain[0].impact.co2_avoided_t_per_yr
+    assert (sold[0].impact.co2_avoided_t_per_yr or 0.0) > 0

@@ -119,7 +119,7 @@ INFERRED_DIVISION_BASE, INFERRED_DIVISION_SLOPE = 0.4, 0.35
 #: fuel burnt for heating (partly); it never serves an electricity need. See matching.md.
 CARRIER_WORDS: dict[str, tuple[str, ...]] = {
     "heat": ("calor", "heat", "vapor", "steam", "termic", "therma", "teleri", "cald", "hot",
-             "conden"),
+             "conden", "riscal"),
     "cold": ("fredd", "cold", "chill", "refrig", "frigor", "raffre", "coolin"),
     "electricity": ("elettr", "electr", "kwh"),
     "fuel": ("gas", "metan", "methan", "gasoli", "diesel", "gpl", "lpg", "fuel", "combus",
@@ -204,7 +204,7 @@ KEY_TERMS = 12
 
 #: Weight of each kind of shared key when candidates must be pruned (an EWC sub-chapter or a
 #: recovery route says more than one shared word).
-KEY_WEIGHT = {"r": 3.0, "s": 2.0, "heat": 1.0, "water": 1.0}
+KEY_WEIGHT = {"r": 3.0, "s": 2.0, "heat": 1.0, "water": 1.0, "c": 1.0}
 
 
 @dataclass(slots=True)
@@ -441,10 +441,11 @@ class _Index:
                             knowledge, flow.kind, flow.ewc, own_words, flow.temperature_c
                         )
                     routes, code_only = taken
-                    if flow.legal_status == "product":
+                    if is_material_product(flow):
                         # A product is offered as it is: only a firm that asks for it (same
                         # code, or its words) is proposed, never a recovery route's receivers
                         # (machines are not "recovered aggregate", new pallets not wood waste).
+                        # Heat, water or a service sold as a product keep their cascades.
                         routes = code_only = frozenset()
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=False)
@@ -456,7 +457,7 @@ class _Index:
                                 subchapter, matched_words, norm, routes, legal_words, legal_norm,
                                 carrier, firm.position, code_only,
                                 signatures.setdefault(
-                                    ("out", *takes_key, flow.legal_status == "product"),
+                                    ("out", *takes_key, is_material_product(flow)),
                                     len(signatures)))
                     )  # fmt: skip
                 else:
@@ -542,7 +543,7 @@ class _Index:
              for o in self.outputs], dtype=np.float64,
         )  # fmt: skip
         self.output_product = np.array(
-            [o.flow.legal_status == "product" for o in self.outputs], dtype=bool
+            [is_material_product(o.flow) for o in self.outputs], dtype=bool
         )
         self.output_half_km = np.array(
             [DISTANCE_HALF_KM[o.kind] for o in self.outputs], dtype=np.float64
@@ -619,6 +620,10 @@ def output_keys(
         keys.add((kind, "s", output.ewc[:5]))
     if kind == "energy" and output.flow.temperature_c is not None:
         keys.add((kind, "heat"))
+    if kind == "energy" and output.carrier is not None:
+        # A carrier fits a need by carrier alone (surplus heat for "space heating", no
+        # temperature stated): a key per carrier it can serve.
+        keys |= {(kind, "c", need) for offer, need in CARRIER_FIT if offer == output.carrier}
     if kind == "water":
         keys.add((kind, "water"))
     return keys
@@ -632,6 +637,8 @@ def input_keys(item: _Input) -> set[tuple[str, ...]]:
         keys.add((kind, "s", item.ewc[:5]))
     if kind == "energy" and item.flow.temperature_c is not None:
         keys.add((kind, "heat"))
+    if kind == "energy" and item.carrier is not None:
+        keys.add((kind, "c", item.carrier))
     if kind == "water":
         keys.add((kind, "water"))
     return keys
@@ -884,8 +891,14 @@ def _fits(
 PRODUCT_MIN_TECHNICAL = 0.5
 
 
+def is_material_product(flow: Flow) -> bool:
+    """A material sold as a product (not a waste, by-product or end-of-waste): matched only
+    with firms that ask for it, with no recovery route and no avoided impact counted."""
+    return flow.kind == "material" and flow.legal_status == "product"
+
+
 def _min_technical(output: _Output, options: MatchingOptions) -> float:
-    if output.flow.legal_status == "product":
+    if is_material_product(output.flow):
         return max(options.min_technical, PRODUCT_MIN_TECHNICAL)
     return options.min_technical
 

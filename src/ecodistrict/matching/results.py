@@ -22,6 +22,7 @@ from ecodistrict.matching.engine import (
     MatchingOptions,
     _Knowledge,
     build_index,
+    is_material_product,
     rank_outputs,
 )
 from ecodistrict.matching.knowledge import EmissionFactor, RecoveryRoute, avoided_factor
@@ -434,7 +435,7 @@ def estimate_impact(
     landfill = (
         exchanged if output.kind == "material" and output.flow.destination == "landfill" else 0.0
     )
-    if output.flow.legal_status == "product":
+    if is_material_product(output.flow):
         # Selling a product to a neighbour replaces the same product bought elsewhere: no
         # production, disposal or purchase is avoided that this engine could count.
         return Impact(
