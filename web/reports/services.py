@@ -42,7 +42,7 @@ from ecodistrict_web.companies.selectors import (
     district_file,
     districts_for_user,
 )
-from ecodistrict_web.core.persistence import save_when_free
+from ecodistrict_web.core.persistence import save_when_free, when_free
 from ecodistrict_web.indicators.selectors import current_set_version, indicator_set_of
 from ecodistrict_web.reports.models import ReportFormat, ReportKind, ReportRequest, ReportStatus
 from ecodistrict_web.reports.permissions import (
@@ -165,8 +165,11 @@ def _run_in_thread(pk: int) -> None:
 
 def run_report_request(pk: int) -> ReportRequest | None:
     """Run one queued request; None when it is not queued (another worker took it)."""
-    claimed = ReportRequest.objects.filter(pk=pk, status=ReportStatus.QUEUED).update(
-        status=ReportStatus.RUNNING, started_at=timezone.now()
+    # The claim, like the result, waits while a page holds the SQLite table.
+    claimed = when_free(
+        lambda: ReportRequest.objects.filter(pk=pk, status=ReportStatus.QUEUED).update(
+            status=ReportStatus.RUNNING, started_at=timezone.now()
+        )
     )
     if not claimed:
         return None

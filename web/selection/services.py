@@ -44,7 +44,7 @@ from ecodistrict.selection.eligibility import check_call_against
 from ecodistrict_web.companies import selectors as company_selectors
 from ecodistrict_web.companies.models import District
 from ecodistrict_web.core.models import canonical_sha256
-from ecodistrict_web.core.persistence import save_when_free
+from ecodistrict_web.core.persistence import save_when_free, when_free
 from ecodistrict_web.indicators import services as indicator_services
 from ecodistrict_web.indicators.models import IndicatorSetVersion
 from ecodistrict_web.selection.models import (
@@ -362,11 +362,13 @@ def start_in_thread(run_pk: int) -> threading.Thread:
 
 def _claim(run_pk: int) -> bool:
     """Move a queued run to running; False when another worker took it first."""
-    claimed = SelectionRun.objects.filter(pk=run_pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING,
-        started_at=timezone.now(),
-        progress=1,
-        progress_message=gettext_noop("Started."),
+    claimed = when_free(  # a page holding the SQLite table is waited for
+        lambda: SelectionRun.objects.filter(pk=run_pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING,
+            started_at=timezone.now(),
+            progress=1,
+            progress_message=gettext_noop("Started."),
+        )
     )
     return claimed == 1
 

@@ -587,6 +587,8 @@ class _Index:
             weights = [
                 self.idf.get(key[2], 1.0) if key[1] == "t" else KEY_WEIGHT[key[1]] for key in keys
             ]
+            if len(self._keys_memo) >= KEYS_MEMO_SIZE:
+                self._keys_memo.clear()  # unique descriptions: one entry per output otherwise
             found = self._keys_memo[memo_key] = (keys, weights)
         return found
 
@@ -841,6 +843,8 @@ _TechnicalFit = tuple[float, str | None, dict[str, object] | None]
 #: Pairs of signatures whose technical fit the ranking keeps: about 200 bytes each, so at most
 #: some 40 MB in each process (each forked process has its own memo).
 TECHNICAL_MEMO_SIZE = 200_000
+#: Output signatures whose search keys are kept (about 1 KB each).
+KEYS_MEMO_SIZE = 20_000
 
 
 def _technical(

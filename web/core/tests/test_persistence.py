@@ -1,4 +1,4 @@
-"""save_when_free: a busy database is waited for, and a database that stays busy is reported."""
+"""save_when_free and when_free: a busy database is waited for; one busy for good is reported."""
 
 from __future__ import annotations
 
@@ -45,3 +45,23 @@ def test_a_database_busy_for_every_attempt_raises_and_changes_nothing(monkeypatc
         persistence.save_when_free(group)
     monkeypatch.undo()
     assert Group.objects.get(pk=group.pk).name == "before"
+
+
+def test_a_claim_by_update_is_retried_once_the_database_is_free(monkeypatch):
+    # The background jobs claim a queued row with one UPDATE: busy twice, then it runs once.
+    group = Group.objects.create(name="queued")
+    waits: list[float] = []
+    attempts: list[int] = []
+
+    def claim() -> int:
+        attempts.append(1)
+        if len(attempts) <= 2:
+            raise OperationalError("database table is locked: auth_group")
+        return Group.objects.filter(pk=group.pk, name="queued").update(name="running")
+
+    monkeypatch.setattr(persistence.time, "sleep", waits.append)
+    assert persistence.when_free(claim) == 1
+    assert len(attempts) == 3 and waits == pytest.approx([0.2, 0.4])
+    assert Group.objects.get(pk=group.pk).name == "running"
+    assert persistence.when_free(claim) == 0  # already claimed: nothing changes
+    assert Group.objects.get(pk=group.pk).name == "running"
