@@ -424,3 +424,24 @@ def test_heat_sold_as_a_product_keeps_its_cascade_and_its_avoided_emissions():
     assert sold[0].receiver == "greenhouse" and sold[0].route == "test-heat-to-greenhouses"
     assert sold[0].impact.co2_avoided_t_per_yr == plain[0].impact.co2_avoided_t_per_yr
     assert (sold[0].impact.co2_avoided_t_per_yr or 0.0) > 0
+
+
+def test_a_bounded_search_ranks_an_output_the_same_alone_or_in_a_chunk():
+    # The ranking works a chunk of outputs at a time (one k-d tree query per key for all the
+    # outputs carrying it): with tight bounds, each output's result must not depend on which
+    # other outputs share its chunk.
+    from ecodistrict.matching.engine import build_index, rank_outputs
+
+    district = _replicated_demo(10)
+    index = build_index(district)
+    options = MatchingOptions(top_k=3, cap=3, max_scored=4, cap_inferred=2)
+    index.prepare(options)
+    together = rank_outputs(index, options, 0, 150)
+    alone = [rank_outputs(index, options, n, n + 1)[0] for n in range(150)]
+
+    def key(ranked):
+        return [[(c.firm.company.id, c.input.flow.id if c.input else None, c.score)
+                 for c in group] for group in ranked]  # fmt: skip
+
+    assert key(together) == key(alone)
+    assert sum(len(group) for group in together) > 150
