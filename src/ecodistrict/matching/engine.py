@@ -956,14 +956,11 @@ def _best_per_receiver(candidates: Iterable[Candidate], top_k: int) -> list[Cand
     return heapq.nsmallest(top_k, best.values(), key=_order)
 
 
-def _rank_key(score: float, receiver: str, item: _Input | None) -> tuple[float, str, int, str]:
-    # Highest score first; ties broken by receiver id, basis (declared first), input id.
-    return (-round(score, 12), receiver, 0 if item is not None else 1,
-            item.flow.id if item is not None else "")  # fmt: skip
-
-
 def _order(candidate: Candidate) -> tuple[float, str, int, str]:
-    return _rank_key(candidate.score, candidate.firm.company.id, candidate.input)
+    # Highest score first; ties broken by receiver id, basis (declared first), input id.
+    item = candidate.input
+    return (-round(candidate.score, 12), candidate.firm.company.id, 0 if item is not None else 1,
+            item.flow.id if item is not None else "")  # fmt: skip
 
 
 def _rank_chunk(
@@ -1073,21 +1070,10 @@ def _declared_pairs(
         for key, key_weight in zip(keys, weights, strict=True):
             askers.setdefault(key, []).append(row)
             weight_of[key] = key_weight
-    found_out: list[IntArray] = []
-    found_item: list[IntArray] = []
-    found_weight: list[FloatArray] = []
-    for key, rows in askers.items():
-        asking = np.array(rows, dtype=np.int64)
-        items = index.declared.query(key, places[asking], cap)
-        if items.shape[1]:
-            found_out.append(np.repeat(asking, items.shape[1]))
-            found_item.append(items.ravel())
-            found_weight.append(np.full(items.size, weight_of[key]))
-    if not found_out:
+    out, item, key_position = index.declared.query_all(askers, places, cap)
+    if not len(out):
         return _Pairs.empty()
-    out = np.concatenate(found_out)
-    item = np.concatenate(found_item)
-    weight = np.concatenate(found_weight)
+    weight = np.array([weight_of[key] for key in askers], dtype=np.float64)[key_position]
     foreign = index.input_firm[item] != index.output_firm[start + out]  # never the firm itself
     out, item, weight = out[foreign], item[foreign], weight[foreign]
     # One row per (output, input), its keys' weights summed.
@@ -1116,18 +1102,11 @@ def _inferred_pairs(
         for route_id in output.route_ids:
             for level in ("class", "division"):
                 askers.setdefault((level, route_id), []).append(row)
-    found_out: list[IntArray] = []
-    found_firm: list[IntArray] = []
-    for key, rows in askers.items():
-        asking = np.array(rows, dtype=np.int64)
-        firms = index.by_sector.query(key, places[asking], cap)
-        if firms.shape[1]:
-            found_out.append(np.repeat(asking, firms.shape[1]))
-            found_firm.append(firms.ravel())
-    if not found_out:
+    found_out, found_firm, _ = index.by_sector.query_all(askers, places, cap)
+    if not len(found_out):
         return _Pairs.empty()
     firm_count = len(index.firms)
-    code = np.unique(np.concatenate(found_out) * firm_count + np.concatenate(found_firm))
+    code = np.unique(found_out * firm_count + found_firm)
     out, firm = code // firm_count, code % firm_count
     taken = declared.out * firm_count + declared.firm
     kept = (firm != index.output_firm[start + out]) & ~np.isin(code, taken)

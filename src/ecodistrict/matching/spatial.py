@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 IntArray = NDArray[np.int64]
+K = TypeVar("K", bound=Hashable)
 FloatArray = NDArray[np.float64]
 
 
@@ -61,9 +63,6 @@ class NearestPostings:
         found = self._items.get(key)
         return 0 if found is None else len(found)
 
-    def keys(self) -> Iterable[Hashable]:
-        return self._items.keys()
-
     def prepare(self, cap: int) -> None:
         """Build the tree of every key with more than `cap` items (before forking: the
         processes share the trees instead of each building its own)."""
@@ -90,3 +89,23 @@ class NearestPostings:
         _, nearest = self._tree(key, items, cap).query(places, k=cap)
         found: IntArray = items[nearest.reshape(len(places), cap)]
         return found
+
+    def query_all(
+        self, askers: Mapping[K, Sequence[int]], places: FloatArray, cap: int
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """`query` for every key of `askers`, each asked by some rows of `places`: the pairs
+        found as three arrays — the asking row, the item, and the key's position in `askers`."""
+        rows: list[IntArray] = []
+        found: list[IntArray] = []
+        keys: list[IntArray] = []
+        for position, (key, asking_rows) in enumerate(askers.items()):
+            asking = np.array(asking_rows, dtype=np.int64)
+            items = self.query(key, places[asking], cap)
+            if items.shape[1]:
+                rows.append(np.repeat(asking, items.shape[1]))
+                found.append(items.ravel())
+                keys.append(np.full(items.size, position, dtype=np.int64))
+        if not rows:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(rows), np.concatenate(found), np.concatenate(keys)
