@@ -420,7 +420,7 @@ class _Index:
                     described = words_cache[flow.description] = (
                         own,
                         kept,
-                        math.sqrt(sum(idf[t] ** 2 for t in kept)) or 1.0,
+                        math.sqrt(math.fsum(idf[t] ** 2 for t in kept)) or 1.0,
                     )
                 own_words, matched_words, norm = described
                 coded = legal_cache.get(flow.ewc)
@@ -428,7 +428,7 @@ class _Index:
                     legal = key_terms(_ewc_terms(flow.ewc))
                     coded = legal_cache[flow.ewc] = (
                         legal,
-                        math.sqrt(sum(idf[t] ** 2 for t in legal)) or 1.0,
+                        math.sqrt(math.fsum(idf[t] ** 2 for t in legal)) or 1.0,
                     )
                 legal_words, legal_norm = coded
                 subchapter = flow.ewc[:5] if flow.ewc else None
@@ -661,12 +661,13 @@ def _similarity(
     best, shared_best = 0.0, frozenset[str]()
     shared = output.terms & item.terms
     if shared:
-        best = sum(idf[t] ** 2 for t in shared) / (output.norm * item.norm)
+        # fsum: a set's order changes with the string hash seed, a plain sum's last bit with it.
+        best = math.fsum(idf[t] ** 2 for t in shared) / (output.norm * item.norm)
         best = max(best, RARE_TERM_WEIGHT * max(idf[t] for t in shared) / index.max_idf)
         shared_best = shared
     legal_shared = output.legal_terms & item.terms
     if legal_shared:
-        value = 0.7 * sum(idf[t] ** 2 for t in legal_shared) / (output.legal_norm * item.norm)
+        value = 0.7 * math.fsum(idf[t] ** 2 for t in legal_shared) / (output.legal_norm * item.norm)
         if value > best:
             best, shared_best = value, legal_shared
     if not explain:
