@@ -46,26 +46,30 @@ EAST = {"lat": 44.58, "lon": 10.86}
 WEST = {"lat": 44.58, "lon": 10.78}
 
 
-def _district(description: str, legal_status: str = "by-product") -> Any:
+def _validated(*companies: dict[str, Any]) -> Any:
     data: dict[str, Any] = {
         "format": "ecodistrict/1",
         "district": {"name": "Test", "center": HERE, "radius_km": 30},
-        "companies": [
-            {"id": "hams", "name": "Hams", "ateco": "10.13", "location": HERE, "flows": [
-                {"id": "salt", "direction": "out", "kind": "material",
-                 "description": description, "quantity": 100, "unit": "t/yr",
-                 "ewc": "02 02 99", "legal_status": legal_status}]},
-            {"id": "roads", "name": "Roads", "ateco": "81.23", "location": EAST, "flows": [
-                {"id": "power", "direction": "in", "kind": "energy",
-                 "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
-            {"id": "feed", "name": "Feed", "ateco": "10.91", "location": WEST, "flows": [
-                {"id": "power", "direction": "in", "kind": "energy",
-                 "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
-        ],
-    }  # fmt: skip
+        "companies": list(companies),
+    }
     model, problems = validate_district_data(data)
     assert problems == []
     return model
+
+
+def _district(description: str, legal_status: str = "by-product") -> Any:
+    return _validated(
+        {"id": "hams", "name": "Hams", "ateco": "10.13", "location": HERE, "flows": [
+            {"id": "salt", "direction": "out", "kind": "material",
+             "description": description, "quantity": 100, "unit": "t/yr",
+             "ewc": "02 02 99", "legal_status": legal_status}]},
+        {"id": "roads", "name": "Roads", "ateco": "81.23", "location": EAST, "flows": [
+            {"id": "power", "direction": "in", "kind": "energy",
+             "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
+        {"id": "feed", "name": "Feed", "ateco": "10.91", "location": WEST, "flows": [
+            {"id": "power", "direction": "in", "kind": "energy",
+             "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
+    )  # fmt: skip
 
 
 def _technical(results: Any) -> dict[str, float]:
@@ -94,28 +98,22 @@ def test_when_the_words_name_no_route_every_code_route_counts_at_the_code_only_s
 
 
 def test_a_product_is_proposed_only_to_a_firm_that_asks_for_it():
-    data: dict[str, Any] = {
-        "format": "ecodistrict/1",
-        "district": {"name": "Test", "center": HERE, "radius_km": 30},
-        "companies": [
-            {"id": "saltworks", "name": "Saltworks", "ateco": "08.93", "location": HERE,
-             "flows": [
-                 {"id": "salt", "direction": "out", "kind": "material",
-                  "description": "Sale marino grezzo", "quantity": 100, "unit": "t/yr",
-                  "legal_status": "product", "destination": "landfill"}]},
-            # Asks for it in its own words.
-            {"id": "hams", "name": "Hams", "ateco": "10.13", "location": EAST, "flows": [
-                {"id": "salt-in", "direction": "in", "kind": "material",
-                 "description": "Sale marino grezzo per la salatura", "quantity": 50,
-                 "unit": "t/yr", "unit_price_eur": 80}]},
-            # A known user of spent salt (route receiver) that asks for nothing: not proposed.
-            {"id": "roads", "name": "Roads", "ateco": "81.23", "location": WEST, "flows": [
-                {"id": "power", "direction": "in", "kind": "energy",
-                 "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
-        ],
-    }  # fmt: skip
-    model, problems = validate_district_data(data)
-    assert problems == []
+    model = _validated(
+        {"id": "saltworks", "name": "Saltworks", "ateco": "08.93", "location": HERE,
+         "flows": [
+             {"id": "salt", "direction": "out", "kind": "material",
+              "description": "Sale marino grezzo", "quantity": 100, "unit": "t/yr",
+              "legal_status": "product", "destination": "landfill"}]},
+        # Asks for it in its own words.
+        {"id": "hams", "name": "Hams", "ateco": "10.13", "location": EAST, "flows": [
+            {"id": "salt-in", "direction": "in", "kind": "material",
+             "description": "Sale marino grezzo per la salatura", "quantity": 50,
+             "unit": "t/yr", "unit_price_eur": 80}]},
+        # A known user of spent salt (route receiver) that asks for nothing: not proposed.
+        {"id": "roads", "name": "Roads", "ateco": "81.23", "location": WEST, "flows": [
+            {"id": "power", "direction": "in", "kind": "energy",
+             "description": "Energia elettrica", "quantity": 10, "unit": "MWh/yr"}]},
+    )  # fmt: skip
     results = match_district(model, routes=(SALT, FISH))
     (match,) = results.matches
     assert (match.receiver, match.basis, match.route) == ("hams", "declared", None)
