@@ -41,7 +41,8 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-CASES_PATH = HERE / "symbiosis_cases" / "exchanges.yaml"
+CASES_DIR = HERE / "symbiosis_cases"
+CASES_PATH = CASES_DIR / "exchanges.yaml"
 DISTRACTORS_PATH = HERE / "symbiosis_cases" / "distractors.yaml"
 DOCS_PATH = HERE.parent / "docs" / "matching-evaluation.md"
 
@@ -74,10 +75,18 @@ BACKGROUND_INPUT = {
 # --------------------------------------------------------------------------- loading
 
 
-def load_cases(path: Path = CASES_PATH) -> list[dict[str, Any]]:
-    """The documented exchanges, as plain dicts (see exchanges.yaml)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return list(data["exchanges"])
+def case_files(folder: Path = CASES_DIR) -> list[Path]:
+    """`exchanges.yaml` and every later batch `exchanges-*.yaml`, in name order."""
+    return sorted(folder.glob("exchanges*.yaml"))
+
+
+def load_cases(path: Path | None = None) -> list[dict[str, Any]]:
+    """The documented exchanges, as plain dicts: of one file, or of every batch file."""
+    cases: list[dict[str, Any]] = []
+    for one in [path] if path is not None else case_files():
+        data = yaml.safe_load(one.read_text(encoding="utf-8"))
+        cases.extend(data["exchanges"])
+    return cases
 
 
 def load_distractors(path: Path = DISTRACTORS_PATH) -> dict[str, Any]:

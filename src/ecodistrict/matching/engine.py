@@ -276,12 +276,92 @@ class Candidate:
     evidence: dict[str, object]
 
 
+def _phrases_by_word(
+    phrases: Iterable[tuple[str, frozenset[str]]],
+) -> dict[str, list[tuple[str, frozenset[str]]]]:
+    """(route id, phrase terms) filed under one word of the phrase (its least common in the
+    list, so that few phrases are checked per word): a text names a phrase only when it holds
+    that word, so a text's phrases are found from its own words, not by reading every route."""
+    listed = [(route_id, phrase) for route_id, phrase in phrases if phrase]
+    frequency = Counter(word for _, phrase in listed for word in phrase)
+    by_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for route_id, phrase in listed:
+        anchor = min(phrase, key=lambda w: (frequency[w], w))
+        by_word.setdefault(anchor, []).append((route_id, phrase))
+    return by_word
+
+
+def _named(by_word: dict[str, list[tuple[str, frozenset[str]]]], words: frozenset[str]) -> set[str]:
+    """Ids of the routes one of whose phrases the words contain whole."""
+    found: set[str] = set()
+    for word in words:
+        for route_id, phrase in by_word.get(word, ()):
+            if route_id not in found and phrase <= words:
+                found.add(route_id)
+    return found
+
+
 @dataclass
 class _Knowledge:
     routes: dict[str, RecoveryRoute]
     route_takes: list[tuple[RecoveryRoute, frozenset[str], tuple[frozenset[str], ...]]]
     route_gives: list[tuple[RecoveryRoute, tuple[frozenset[str], ...]]]
     factors: dict[str, EmissionFactor]
+    # The phrases of `route_takes` and `route_gives`, filed by word (`_phrases_by_word`).
+    takes_by_word: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    gives_by_word: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    # Per (kind, EWC code, temperature): the routes that take such an output by its code, and
+    # those that would take it by the words of its description.
+    _by_code: dict[
+        tuple[str, str | None, float | None], tuple[frozenset[str], frozenset[str]]
+    ] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.takes_by_word = _phrases_by_word(
+            (route.id, k) for route, _, keywords in self.route_takes for k in keywords
+        )
+        self.gives_by_word = _phrases_by_word(
+            (route.id, k) for route, keywords in self.route_gives for k in keywords
+        )
+        self._keywords = {route.id: bool(keywords) for route, _, keywords in self.route_takes}
+        self._gives_kind = {route.id: route.kind for route, _ in self.route_gives}
+
+    def routes_taking(
+        self, kind: str, ewc: str | None, own_words: frozenset[str], temperature: float | None
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """The routes that take an output, and those of them that take it by its code only
+        (the route lists keywords and the firm's own description names none of them)."""
+        key = (kind, ewc, temperature)
+        found = self._by_code.get(key)
+        if found is None:
+            by_code, by_words = set(), set()
+            for route, take_ewc, _ in self.route_takes:
+                if route.kind != kind:
+                    continue
+                minimum = route.takes.min_temperature_c
+                if minimum is not None and (temperature is None or temperature < minimum):
+                    continue
+                # A route that lists EWC codes takes a coded output only through its codes.
+                if ewc is not None and (take_ewc or route.takes.ewc_prefixes):
+                    if ewc in take_ewc or any(ewc.startswith(p) for p in route.takes.ewc_prefixes):
+                        by_code.add(route.id)
+                else:
+                    by_words.add(route.id)
+            found = self._by_code[key] = (frozenset(by_code), frozenset(by_words))
+        by_code_ids, by_words_ids = found
+        # Keywords are read in the firm's own description only, not in the EWC legal text,
+        # whose generic words ("scarti", "materials unsuitable for ...") would tie any route
+        # to any waste.
+        named = _named(self.takes_by_word, own_words)
+        taken = by_code_ids | (by_words_ids & named)
+        code_only = frozenset(r for r in by_code_ids if self._keywords[r] and r not in named)
+        return frozenset(taken), code_only
+
+    def routes_giving(self, kind: str, own_words: frozenset[str]) -> frozenset[str]:
+        """The routes of this kind whose product or keywords an input's words name."""
+        return frozenset(
+            r for r in _named(self.gives_by_word, own_words) if self._gives_kind[r] == kind
+        )
 
 
 def _knowledge(
@@ -320,42 +400,6 @@ def _ewc_terms(code: str | None) -> frozenset[str]:
     if entry is None:
         return frozenset()
     return terms(entry.description_en) | terms(entry.description_it or "")
-
-
-def _takes(route: RecoveryRoute, kind: str, ewc: str | None, own_words: frozenset[str],
-           temperature: float | None, take_ewc: frozenset[str],
-           keywords: tuple[frozenset[str], ...]) -> bool:  # fmt: skip
-    """Does the route take this output? By EWC code when both have codes, else by keywords.
-
-    Keywords are read in the firm's own description only, not in the EWC legal text, whose
-    generic words ("scarti", "materials unsuitable for ...") would tie any route to any waste.
-    A route that lists EWC codes takes a coded output only through its codes.
-    """
-    if route.kind != kind:
-        return False
-    minimum = route.takes.min_temperature_c
-    if minimum is not None and (temperature is None or temperature < minimum):
-        return False
-    route_has_codes = bool(take_ewc or route.takes.ewc_prefixes)
-    if ewc is not None and route_has_codes:
-        return ewc in take_ewc or any(ewc.startswith(p) for p in route.takes.ewc_prefixes)
-    return any(k and k <= own_words for k in keywords)
-
-
-def _routes_taking(
-    knowledge: _Knowledge, kind: str, ewc: str | None, own_words: frozenset[str],
-    temperature: float | None,
-) -> tuple[frozenset[str], frozenset[str]]:  # fmt: skip
-    """The routes that take an output, and those of them that take it by its code only (the
-    route lists keywords and the firm's own description names none of them)."""
-    taken: set[str] = set()
-    code_only: set[str] = set()
-    for route, take_ewc, keywords in knowledge.route_takes:
-        if _takes(route, kind, ewc, own_words, temperature, take_ewc, keywords):
-            taken.add(route.id)
-            if keywords and not any(k and k <= own_words for k in keywords):
-                code_only.add(route.id)
-    return frozenset(taken), frozenset(code_only)
 
 
 class _Index:
@@ -437,8 +481,8 @@ class _Index:
                     takes_key = (flow.kind, flow.ewc, flow.description, flow.temperature_c)
                     taken = takes_cache.get(takes_key)
                     if taken is None:
-                        taken = takes_cache[takes_key] = _routes_taking(
-                            knowledge, flow.kind, flow.ewc, own_words, flow.temperature_c
+                        taken = takes_cache[takes_key] = knowledge.routes_taking(
+                            flow.kind, flow.ewc, own_words, flow.temperature_c
                         )
                     routes, code_only = taken
                     if is_material_product(flow):
@@ -464,10 +508,8 @@ class _Index:
                     gives_key = (flow.kind, flow.description)
                     given = gives_cache.get(gives_key)
                     if given is None:
-                        given = gives_cache[gives_key] = frozenset(
-                            route.id
-                            for route, keywords in knowledge.route_gives
-                            if route.kind == flow.kind and any(k <= own_words for k in keywords)
+                        given = gives_cache[gives_key] = knowledge.routes_giving(
+                            flow.kind, own_words
                         )
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=True)
