@@ -114,6 +114,14 @@ def water_use_fit(description: str) -> float | None:
 INFERRED_CLASS_BASE, INFERRED_CLASS_SLOPE = 0.5, 0.45
 INFERRED_DIVISION_BASE, INFERRED_DIVISION_SLOPE = 0.4, 0.35
 
+#: Technical fit of a declared input through a recovery route that takes the output and gives
+#: what the input's words name: base + slope x the route's confidence, higher when the
+#: receiver's activity is one of the route's receivers. SECTOR_SUPPORT: the supporting
+#: component when the receiver's activity uses a route that takes the output.
+DECLARED_ROUTE_BY_SECTOR = (0.6, 0.35)
+DECLARED_ROUTE_BY_WORDS = (0.3, 0.15)
+SECTOR_SUPPORT = (0.35, 0.35)
+
 #: Energy carriers, told from the words of a description (first carrier word wins, a stated
 #: temperature means heat). Surplus heat serves a heat need at or below its temperature, and a
 #: fuel burnt for heating (partly); it never serves an electricity need. See matching.md.
@@ -803,9 +811,8 @@ def _declared_technical(
             # A route is strong evidence when the receiver's activity is one of its receivers;
             # when only the input's words name what the route gives, it is weaker.
             strong = best.id in item.firm.sector_route_ids
-            components.append(
-                factor * ((0.6 if strong else 0.3) + (0.35 if strong else 0.15) * best.confidence)
-            )
+            base, slope = DECLARED_ROUTE_BY_SECTOR if strong else DECLARED_ROUTE_BY_WORDS
+            components.append(factor * (base + slope * best.confidence))
             route_id = best.id
     similarity, shared_terms = _similarity(output, item, index, explain)
     if similarity > 0:
@@ -821,7 +828,8 @@ def _declared_technical(
         sector_routes = output.route_ids & item.firm.sector_route_ids
         if sector_routes:
             best, factor = _strongest_route(sector_routes, index, output)
-            components.append(factor * (0.35 + 0.35 * best.confidence))
+            base, slope = SECTOR_SUPPORT
+            components.append(factor * (base + slope * best.confidence))
             if route_id is None:
                 route_id = best.id
             if evidence is not None:
