@@ -4,8 +4,10 @@ Usage:
     python benchmarks/evaluate_matching.py [--split tune|test|all] [--seed N] [--top-k K]
                                            [--radius-km R] [--details] [--write-docs]
 
-Data: `benchmarks/symbiosis_cases/exchanges.yaml` (real exchanges, each with its source) and
-`benchmarks/symbiosis_cases/distractors.yaml` (40 firms of other sectors). See the README there.
+Data: `benchmarks/symbiosis_cases/exchanges.yaml` and the batch files `exchanges-*.yaml` beside
+it (real exchanges, each with its source; the batches of 2026-12-07 are the held-out test split)
+and `benchmarks/symbiosis_cases/distractors.yaml` (40 firms of other sectors). See the README
+there.
 
 For every exchange the harness builds one district file (the `ecodistrict/1` format of
 CONTRACT.md) per scenario:
