@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ecodistrict.codes import check_activity_code, division_title, ewc_catalogue, get_ewc
+from ecodistrict.matching.engine import _Knowledge, _knowledge
 from ecodistrict.matching.knowledge import (
     KnowledgeBaseError,
     KnowledgeProblem,
@@ -21,6 +24,7 @@ from ecodistrict.matching.knowledge import (
     routes_for_ewc,
     routes_for_sector,
 )
+from ecodistrict.matching.text import terms
 
 DATA = Path(__file__).parents[1] / "src" / "ecodistrict" / "matching" / "data"
 
@@ -536,3 +540,74 @@ def test_unreadable_files(tmp_path: Path) -> None:
     path.write_text("- [unclosed\n", encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="not valid YAML"):
         load_emission_factors(path)
+
+
+# --------------------------------------------------------------------------- route lookup
+
+
+def _routes_taking_by_reading_every_route(
+    knowledge: _Knowledge,
+    kind: str,
+    ewc: str | None,
+    words: frozenset[str],
+    temperature: float | None,
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The rule of `_Knowledge.routes_taking`, read route by route (the reference)."""
+    taken, code_only = set(), set()
+    for route, take_ewc, keywords in knowledge.route_takes:
+        if route.kind != kind:
+            continue
+        minimum = route.takes.min_temperature_c
+        if minimum is not None and (temperature is None or temperature < minimum):
+            continue
+        named = any(k and k <= words for k in keywords)
+        if ewc is not None and (take_ewc or route.takes.ewc_prefixes):
+            took = ewc in take_ewc or any(ewc.startswith(p) for p in route.takes.ewc_prefixes)
+        else:
+            took = named
+        if took:
+            taken.add(route.id)
+            if keywords and not named:
+                code_only.add(route.id)
+    return frozenset(taken), frozenset(code_only)
+
+
+def test_route_lookup_by_word_equals_reading_every_route() -> None:
+    # The lookup through phrases filed by word must find exactly the routes a reading of all
+    # the knowledge base finds, for every flow of the demo district and of the evaluation set.
+    knowledge = _knowledge(None, None)
+    demo = yaml.safe_load((files("ecodistrict") / "data/demo/formigine-demo.yaml").read_text())
+    flows = [
+        (f["kind"], f.get("ewc"), f["description"], f.get("temperature_c"), f["direction"])
+        for company in demo["companies"]
+        for f in company["flows"]
+    ]
+    cases_dir = Path(__file__).resolve().parent.parent / "benchmarks" / "symbiosis_cases"
+    for path in sorted(cases_dir.glob("exchanges*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["exchanges"]:
+            out, need = case["supplier"]["output"], case["receiver"]["input"]
+            ewc = out.get("ewc")
+            code = ewc.replace(" ", "") if ewc else None
+            code = f"{code[:2]} {code[2:4]} {code[4:]}" if code else None
+            flows.append((case["kind"], code, out["description"], out.get("temperature_c"), "out"))
+            flows.append((case["kind"], None, need["description"], None, "in"))
+    taken_somewhere = named_somewhere = 0
+    for kind, ewc, description, temperature, direction in flows:
+        words = terms(description)
+        if direction == "out":
+            found = knowledge.routes_taking(kind, ewc, words, temperature)
+            assert found == _routes_taking_by_reading_every_route(
+                knowledge, kind, ewc, words, temperature
+            ), description
+            taken_somewhere += bool(found[0])
+        else:
+            expected = frozenset(
+                route.id
+                for route, keywords in knowledge.route_gives
+                if route.kind == kind and any(k <= words for k in keywords)
+            )
+            assert knowledge.routes_giving(kind, words) == expected, description
+            named_somewhere += bool(expected)
+    # The comparison is not vacuous: most outputs reach routes, many inputs name one.
+    assert taken_somewhere > 150
+    assert named_somewhere > 50
