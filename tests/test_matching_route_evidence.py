@@ -124,3 +124,36 @@ def test_a_product_is_proposed_only_to_a_firm_that_asks_for_it():
     assert match.impact.co2_avoided_t_per_yr is None
     assert match.impact.money_eur_per_yr is None
     assert match.impact.landfill_avoided_t_per_yr == 0.0
+
+
+def _salt_route(route_id: str, gives: str, sector: str, confidence: float) -> RecoveryRoute:
+    return RecoveryRoute(
+        id=route_id, kind="material", title_it=route_id, title_en=route_id,
+        takes=RouteTakes(("02 02 99",), (), ("sale",), (), None), operation=None,
+        legal_basis="by-product", gives=RouteGives((gives,), (gives,), (), ()),
+        receiving_sectors=(sector,), substitutes=None, evidence="engineering", source=None,
+        rationale="test route", confidence=confidence,
+    )  # fmt: skip
+
+
+def test_of_the_routes_both_flows_name_the_one_that_fits_the_receiver_counts():
+    # Both routes take the salt and give what the road contractor asks for; the one of higher
+    # confidence goes to feed mills, the other to road maintenance, the receiver's own class.
+    feed = _salt_route("test-salt-feed", "disgelo", "10.91", 0.9)
+    roads = _salt_route("test-salt-roads", "disgelo", "81.23", 0.5)
+    model = _validated(
+        {"id": "hams", "name": "Hams", "ateco": "10.13", "location": HERE, "flows": [
+            {"id": "salt", "direction": "out", "kind": "material",
+             "description": "Sale di salatura dei prosciutti", "quantity": 100, "unit": "t/yr",
+             "ewc": "02 02 99", "legal_status": "by-product"}]},
+        {"id": "roads", "name": "Roads", "ateco": "81.23", "location": EAST, "flows": [
+            {"id": "thaw", "direction": "in", "kind": "material",
+             "description": "Prodotto per il disgelo delle strade", "quantity": 100,
+             "unit": "t/yr"}]},
+    )  # fmt: skip
+    (match,) = match_district(model, routes=(feed, roads)).matches
+    assert (match.basis, match.route) == ("declared", "test-salt-roads")
+    # Road route, the receiver's class: 0.6 + 0.35 x 0.5 = 0.775; the same route as support of
+    # the receiver's activity: 0.35 + 0.35 x 0.5 = 0.525, a tenth of it added: 0.8275. (The
+    # feed route, of higher confidence but not the receiver's, would give 0.3 + 0.15 x 0.9.)
+    assert match.fits["technical"] == pytest.approx(0.8275)

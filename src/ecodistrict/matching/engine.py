@@ -754,6 +754,13 @@ def _strongest_route(
     return best, _route_factor(output, best.id)
 
 
+def _declared_route_fit(output: _Output, route: RecoveryRoute, item: _Input) -> float:
+    """The component of a route that takes the output and gives what the input names."""
+    strong = route.id in item.firm.sector_route_ids
+    base, slope = DECLARED_ROUTE_BY_SECTOR if strong else DECLARED_ROUTE_BY_WORDS
+    return _route_factor(output, route.id) * (base + slope * route.confidence)
+
+
 def _combine(components: Iterable[float]) -> float:
     ordered = sorted((c for c in components if c > 0), reverse=True)
     if not ordered:
@@ -807,13 +814,16 @@ def _declared_technical(
     if output.route_ids and item.route_ids:
         shared_routes = output.route_ids & item.route_ids
         if shared_routes:
-            best, factor = _strongest_route(shared_routes, index, output)
             # A route is strong evidence when the receiver's activity is one of its receivers;
-            # when only the input's words name what the route gives, it is weaker.
-            strong = best.id in item.firm.sector_route_ids
-            base, slope = DECLARED_ROUTE_BY_SECTOR if strong else DECLARED_ROUTE_BY_WORDS
-            components.append(factor * (base + slope * best.confidence))
-            route_id = best.id
+            # when only the input's words name what the route gives, it is weaker. Of the
+            # routes both name, the one that fits best counts (ties: by id, never set order):
+            # CO2 for greenhouses, not CO2 for beverages, when the receiver grows vegetables.
+            route_fit, best_id = max(
+                (_declared_route_fit(output, index.knowledge.routes[r], item), r)
+                for r in sorted(shared_routes)
+            )
+            components.append(route_fit)
+            route_id = best_id
     similarity, shared_terms = _similarity(output, item, index, explain)
     if similarity > 0:
         components.append(similarity)
