@@ -24,7 +24,7 @@ from ecodistrict.matching.knowledge import (
     routes_for_ewc,
     routes_for_sector,
 )
-from ecodistrict.matching.text import terms
+from ecodistrict.matching.text import phrase_terms, terms
 
 DATA = Path(__file__).parents[1] / "src" / "ecodistrict" / "matching" / "data"
 
@@ -611,3 +611,13 @@ def test_route_lookup_by_word_equals_reading_every_route() -> None:
     # The comparison is not vacuous: most outputs reach routes, many inputs name one.
     assert taken_somewhere > 150
     assert named_somewhere > 50
+
+
+def test_no_water_route_takes_every_water_output(routes: tuple[RecoveryRoute, ...]) -> None:
+    # A keyword whose other words are stop words ("raw water", "recovered water", "process
+    # water") reduces to "water" and would tie the route to every water output.
+    for route in routes:
+        if route.kind != "water":
+            continue
+        for keyword in (*route.takes.keywords_it, *route.takes.keywords_en):
+            assert not phrase_terms(keyword) <= {"water", "acq"}, (route.id, keyword)
