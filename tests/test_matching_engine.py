@@ -218,7 +218,10 @@ def test_score_of_a_heat_match_worked_by_hand(results):
     technical = 0.9 + 0.1 * 0.88
     quantity = 0.3 * 500 / 500 + 0.7 * 500 / 1000  # the whole 500 MWh need, half the offer
     road = ROAD_CIRCUITY * great_circle_km(_Point(**S), _Point(lat=44.60, lon=10.84))
-    distance = 1 / (1 + road / 3)  # heat halves its distance fit every 3 km
+    # Heat halves its distance fit every 3 km, times the fit of the linear heat density: the
+    # 500 MWh exchanged over a pipe as long as the road, per metre.
+    density = 500 / (road * 1000)
+    distance = 1 / (1 + road / 3) * (density / (density + 1.5))
     continuity, legal = 1.0, 0.9  # continuous; energy carries no waste status
     # Piped kinds (heat, water): distance weighs as much as the technical fit.
     expected = 0.35 * technical + 0.15 * quantity + 0.35 * distance + 0.075 * continuity
@@ -227,6 +230,13 @@ def test_score_of_a_heat_match_worked_by_hand(results):
     assert best.fits["technical"] == pytest.approx(technical)
     assert best.fits["quantity"] == pytest.approx(0.65)
     assert best.score == pytest.approx(expected)
+    # 3.28 km of pipe for 500 MWh/yr: 0.153 MWh/(m a), far below the 1.5 a heat pipe pays from.
+    assert round(road, 2) == 3.28 and round(density, 3) == 0.153
+    assert best.fits["distance"] == pytest.approx(0.4780 * 0.1526 / 1.6526, abs=1e-4)
+    assert (
+        "a heat pipe to the receiver would carry 0.15 MWh per metre and year "
+        "(a pipe pays from about 1.5)"
+    ) in best.reasons_en
 
 
 def test_a_hard_maximum_distance_drops_far_partners(district):

@@ -54,6 +54,20 @@ ROAD_CIRCUITY = 1.2
 #: water some km, materials by truck tens of km (engineering scales, documented in matching.md).
 DISTANCE_HALF_KM = {"material": 50.0, "energy": 3.0, "water": 10.0, "service": 25.0}
 
+#: Surplus heat (or cold) is carried in a pipe that the heat it carries must pay for: its
+#: distance fit (which halves every 3 km: losses, pumping) is multiplied by the fit of the
+#: linear heat density, MWh delivered per metre of pipe and year, LHD / (LHD + 1.5): a pipe is
+#: held viable from about 1.5 MWh/(m a) (C.A.R.M.E.N. guideline, as used by nPro,
+#: https://www.npro.energy/main/en/help/linear-heat-density ; vicus,
+#: https://vicus-software.com/en/knowledge/network-design/heat-line-density/ ; cost-covering
+#: from 2 MWh/(m a) in Swiss practice, https://deineenergie.ch/was-bedeutet-liniendichte.html).
+#: A small need is no match for a large one at the same distance; with no quantity on either
+#: side the plain distance fit applies. The pipe is at least PIPE_MIN_KM long.
+LINEAR_HEAT_DENSITY_HALF = 1.5  # MWh per metre of pipe and year at which the fit is 0.5
+PIPE_MIN_KM = 0.05
+#: The heat an inferred receiver is assumed to take, as a share of the offer (it declared none).
+INFERRED_HEAT_SHARE = 0.5
+
 WEIGHTS = {"technical": 0.5, "quantity": 0.15, "distance": 0.2, "continuity": 0.075, "legal": 0.075}
 #: Heat, steam and water travel in pipes that cost by the kilometre (and lose heat), so for
 #: energy and water the distance weighs as much as the technical fit: a firm next door that
@@ -598,6 +612,7 @@ class _Index:
         self.output_half_km = np.array(
             [DISTANCE_HALF_KM[o.kind] for o in self.outputs], dtype=np.float64
         )
+        self.output_heat = np.array([is_piped_heat(o) for o in self.outputs], dtype=bool)
         weights = [KIND_WEIGHTS.get(o.kind, WEIGHTS) for o in self.outputs]
         self.output_weights = {
             name: np.array([w[name] for w in weights], dtype=np.float64) for name in WEIGHTS
@@ -927,6 +942,24 @@ def _technical(
     return found
 
 
+def is_piped_heat(output: _Output) -> bool:
+    """Surplus heat or cold: an energy output whose carrier is heat or cold."""
+    return output.kind == "energy" and output.carrier in ("heat", "cold")
+
+
+def piped_heat(output: _Output, item: _Input | None) -> float | None:
+    """MWh/yr of heat a pipe would carry to this receiver, or None when it is not surplus heat
+    or not sized (no quantity): the exchange of a declared need, a share of the offer for an
+    inferred receiver."""
+    if not is_piped_heat(output) or not output.quantity:
+        return None
+    if item is None:
+        return output.quantity * INFERRED_HEAT_SHARE
+    if not item.quantity:
+        return None
+    return min(output.quantity, item.quantity)
+
+
 def _fits(
     output: _Output, firm: _Firm, item: _Input | None, technical: float, route_id: str | None,
     index: _Index, options: MatchingOptions,
@@ -937,6 +970,10 @@ def _fits(
     if options.max_distance_km is not None and road_km > options.max_distance_km:
         return None
     distance_fit = 1.0 / (1.0 + road_km / DISTANCE_HALF_KM[output.kind])
+    exchanged = piped_heat(output, item)
+    if exchanged is not None:
+        density = exchanged / (max(road_km, PIPE_MIN_KM) * 1000.0)
+        distance_fit = distance_fit * (density / (density + LINEAR_HEAT_DENSITY_HALF))
     quantity_fit = _quantity_fit(output, item)
     continuity_fit = CONTINUITY_FIT.get(output.flow.available, 0.8)
     legal_fit = _legal_fit(output, route_id, index)
@@ -1205,11 +1242,16 @@ def _scored(
         )
         firm, item, road_km = firm[near], item[near], road_km[near]
     distance_fit = 1.0 / (1.0 + road_km / index.output_half_km[number])
+    offered = index.output_quantity[number]
+    has_offer = (offered != 0) & ~np.isnan(offered)
     if inferred:
         quantity_fit = np.full(len(out), 0.5)
+        heat = np.where(
+            index.output_heat[number] & has_offer, offered * INFERRED_HEAT_SHARE, np.nan
+        )
     else:
-        offered, needed = index.output_quantity[number], index.input_quantity[item]
-        sized = (offered != 0) & (needed != 0) & ~np.isnan(offered) & ~np.isnan(needed)
+        needed = index.input_quantity[item]
+        sized = has_offer & (needed != 0) & ~np.isnan(needed)
         with np.errstate(divide="ignore", invalid="ignore"):
             covered = np.minimum(offered, needed)
             quantity_fit = np.where(
@@ -1217,6 +1259,12 @@ def _scored(
                 NEED_SHARE_WEIGHT * (covered / needed) + OFFER_SHARE_WEIGHT * (covered / offered),
                 0.0,
             )
+        heat = np.where(index.output_heat[number] & sized, covered, np.nan)
+    # Surplus heat: the fit of the linear heat density (`_fits`), where the pipe can be sized.
+    piped = ~np.isnan(heat)
+    if piped.any():
+        density = heat[piped] / (np.maximum(road_km[piped], PIPE_MIN_KM) * 1000.0)
+        distance_fit[piped] = distance_fit[piped] * (density / (density + LINEAR_HEAT_DENSITY_HALF))
     legal = index.output_legal[number]
     legal = np.where(np.isnan(legal), np.where(operation, 0.8, 0.6), legal)
     weights = index.output_weights

@@ -17,12 +17,15 @@ from ecodistrict.codes.ateco import lookup_activity
 from ecodistrict.domain.models import DistrictFile
 from ecodistrict.matching.engine import (
     CONTINUITY_FIT,
+    LINEAR_HEAT_DENSITY_HALF,
+    PIPE_MIN_KM,
     PROGRESS_STEP,
     Candidate,
     MatchingOptions,
     _Knowledge,
     build_index,
     is_material_product,
+    piped_heat,
     rank_outputs,
 )
 from ecodistrict.matching.knowledge import EmissionFactor, RecoveryRoute, avoided_factor
@@ -375,6 +378,19 @@ def _reasons(
             f"distanza {candidate.road_km:.1f} km su strada (stima), "
             + ("entro" if inside else "oltre")
             + f" il raggio del distretto di {radius_km:g} km"
+        )
+    heat = piped_heat(output, item)
+    if heat is not None and candidate.road_km is not None:
+        density = heat / (max(candidate.road_km, PIPE_MIN_KM) * 1000.0)
+        assumed_en = ", if it takes half the offer" if item is None else ""
+        assumed_it = ", se prende metà dell'offerta" if item is None else ""
+        en.append(
+            f"a heat pipe to the receiver would carry {density:.2f} MWh per metre and year"
+            f"{assumed_en} (a pipe pays from about {LINEAR_HEAT_DENSITY_HALF:g})"
+        )
+        it.append(
+            f"un condotto di calore fino al ricevente porterebbe {density:.2f} MWh per metro "
+            f"all'anno{assumed_it} (un condotto si ripaga da circa {LINEAR_HEAT_DENSITY_HALF:g})"
         )
     if item is not None and exchanged is not None and item.quantity and output.quantity:
         need_share = 100 * exchanged / item.quantity

@@ -265,11 +265,11 @@ def test_a_user_without_a_firm(client_for, staff_user, matching_district):
                 "ceramica-uno/fired-scrap>ceramica-due/",  # 0.8328
                 "ceramica-due/washing-water>ceramica-uno/",  # 0.762
                 "ceramica-due/washing-water>serrature-quattro/process-water",  # 0.7185
-                "ceramica-uno/kiln-heat>ceramica-due/heat",  # 0.7153
                 "ceramica-due/washing-water>laterizi-tre/",  # 0.5822
+                "ceramica-uno/kiln-heat>ceramica-due/heat",  # 0.5694
                 "ceramica-due/washing-water>fonderia-cinque/",  # 0.5654
                 "serrature-quattro/steel-scrap>laterizi-tre/shards",  # 0.5433
-                "ceramica-uno/kiln-heat>laterizi-tre/",  # 0.5132
+                "ceramica-uno/kiln-heat>laterizi-tre/",  # 0.4871
             ],
         ),
         (
