@@ -158,7 +158,7 @@ def test_score_of_the_best_match_worked_by_hand(results):
     road = ROAD_CIRCUITY * great_circle_km(_Point(**S), _Point(**A))
     distance = 1 / (1 + road / 50)
     continuity, legal = 0.8, 0.8  # availability not declared; a waste with an R5 route
-    expected = 0.5 * technical + 0.15 * quantity + 0.2 * distance + 0.075 * continuity
+    expected = 0.45 * technical + 0.2 * quantity + 0.2 * distance + 0.075 * continuity
     expected += 0.075 * legal
     assert best.fits["technical"] == pytest.approx(technical)
     assert best.fits["quantity"] == pytest.approx(quantity)

@@ -10,7 +10,7 @@ Two bases, ranked together (CONTRACT.md):
   of a recovery route that takes the output (`data/recovery-routes.yaml`).
 
 A match's score (0..1) is a weighted sum of five fits, each 0..1 and reported with the match:
-technical fit 0.50, quantity fit 0.15, distance 0.20, continuity of availability 0.075, legal
+technical fit 0.45, quantity fit 0.20, distance 0.20, continuity of availability 0.075, legal
 status 0.075 (`WEIGHTS`); for energy and water, carried in pipes, technical 0.35 and distance
 0.35 (`PIPED_WEIGHTS`). Candidates come from posting lists (`spatial.py`): a pair that shares no
 key has a technical fit of 0 and is never proposed, so up to EXHAUSTIVE_UP_TO_FIRMS firms the
@@ -68,7 +68,10 @@ PIPE_MIN_KM = 0.05
 #: The heat an inferred receiver is assumed to take, as a share of the offer (it declared none).
 INFERRED_HEAT_SHARE = 0.5
 
-WEIGHTS = {"technical": 0.5, "quantity": 0.15, "distance": 0.2, "continuity": 0.075, "legal": 0.075}
+#: Materials and services. The quantity a receiver can take weighs 0.2 (0.15 until 2026-12-07):
+#: a firm that needs a sliver of a bulk offer (a concrete plant buying some cement, for a power
+#: station's fly ash) is a weaker partner than one that takes most of it (a cement works).
+WEIGHTS = {"technical": 0.45, "quantity": 0.2, "distance": 0.2, "continuity": 0.075, "legal": 0.075}
 #: Heat, steam and water travel in pipes that cost by the kilometre (and lose heat), so for
 #: energy and water the distance weighs as much as the technical fit: a firm next door that
 #: declares nothing outranks a declared need across the district (docs/matching.md).

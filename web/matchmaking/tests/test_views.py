@@ -121,7 +121,7 @@ def test_the_firm_page_lists_matches_anonymised(client_for, due_user):
     )
     assert "Scarti cotti" in card  # the firm's own output
     assert "il ricevente dichiara un fabbisogno di [descrizione riservata] (300 t/yr)" in card
-    assert "16,4 t CO2e/anno" in card and "300 t/anno" in card and "0,92 · dichiarato" in card
+    assert "16,4 t CO2e/anno" in card and "300 t/anno" in card and "0,91 · dichiarato" in card
     assert "4 km su strada (stima)" in card
     assert "nessun prezzo dichiarato" in card
     assert 'name="interested" value="yes"' in card and "Mi interessa" in card
@@ -258,17 +258,17 @@ def test_a_user_without_a_firm(client_for, staff_user, matching_district):
         (
             "",
             [
-                "ceramica-due/fired-scrap>ceramica-uno/recycled-scrap",  # 0.9198
-                "serrature-quattro/steel-scrap>fonderia-cinque/scrap-in",  # 0.8706
-                "ceramica-uno/fired-scrap>laterizi-tre/shards",  # 0.8557
-                "ceramica-due/fired-scrap>laterizi-tre/shards",  # 0.8456
-                "ceramica-uno/fired-scrap>ceramica-due/",  # 0.8328
+                "ceramica-due/fired-scrap>ceramica-uno/recycled-scrap",  # 0.912
+                "serrature-quattro/steel-scrap>fonderia-cinque/scrap-in",  # 0.8562
+                "ceramica-uno/fired-scrap>laterizi-tre/shards",  # 0.85
+                "ceramica-due/fired-scrap>laterizi-tre/shards",  # 0.8375
+                "ceramica-uno/fired-scrap>ceramica-due/",  # 0.8126
                 "ceramica-due/washing-water>ceramica-uno/",  # 0.762
                 "ceramica-due/washing-water>serrature-quattro/process-water",  # 0.7185
                 "ceramica-due/washing-water>laterizi-tre/",  # 0.5822
                 "ceramica-uno/kiln-heat>ceramica-due/heat",  # 0.5694
                 "ceramica-due/washing-water>fonderia-cinque/",  # 0.5654
-                "serrature-quattro/steel-scrap>laterizi-tre/shards",  # 0.5433
+                "serrature-quattro/steel-scrap>laterizi-tre/shards",  # 0.5582
                 "ceramica-uno/kiln-heat>laterizi-tre/",  # 0.4871
             ],
         ),
@@ -309,7 +309,7 @@ def test_a_user_without_a_firm(client_for, staff_user, matching_district):
         (
             "basis=inferred&sort=distance&dir=asc",
             [
-                "ceramica-uno/fired-scrap>ceramica-due/",  # 4.0 km, score 0.8328
+                "ceramica-uno/fired-scrap>ceramica-due/",  # 4.0 km, score 0.8126
                 "ceramica-due/washing-water>ceramica-uno/",  # 4.0 km, score 0.762: ties by score
                 "ceramica-due/washing-water>fonderia-cinque/",
                 "ceramica-uno/kiln-heat>laterizi-tre/",
@@ -347,7 +347,7 @@ def test_the_staff_page_shows_names_the_map_and_the_run(client_for, staff_user, 
     row = row.split("</tr>", 1)[0]
     assert f'<th scope="row">{DUE}</th>' in row and UNO in row
     assert "Chamotte da scarti cotti di altre aziende" in row
-    assert '<td class="number">4</td>' in row and '<td class="number">0,92</td>' in row
+    assert '<td class="number">4</td>' in row and '<td class="number">0,91</td>' in row
     data = map_data(html)
     assert data["tiles"] == {"url": "", "attribution": ""}
     assert data["center"] == [44.5739, 10.8478] and data["radius_km"] == 30.0
@@ -363,7 +363,7 @@ def test_the_staff_page_shows_names_the_map_and_the_run(client_for, staff_user, 
         "from": "ceramica-due",
         "to": "ceramica-uno",
         "kind": "material",
-        "score": 0.9198,
+        "score": 0.912,
         "title": f"{DUE} → {UNO}: Scarti cotti (materia)",
     }
     assert '<script src="/static/vendor/leaflet/leaflet.js"></script>' in html
