@@ -963,6 +963,11 @@ def piped_heat(output: _Output, item: _Input | None) -> float | None:
     return min(output.quantity, item.quantity)
 
 
+def linear_heat_density(exchanged: float, road_km: float) -> float:
+    """MWh per metre of pipe and year for `exchanged` MWh/yr over a pipe as long as the road."""
+    return exchanged / (max(road_km, PIPE_MIN_KM) * 1000.0)
+
+
 def _fits(
     output: _Output, firm: _Firm, item: _Input | None, technical: float, route_id: str | None,
     index: _Index, options: MatchingOptions,
@@ -975,7 +980,7 @@ def _fits(
     distance_fit = 1.0 / (1.0 + road_km / DISTANCE_HALF_KM[output.kind])
     exchanged = piped_heat(output, item)
     if exchanged is not None:
-        density = exchanged / (max(road_km, PIPE_MIN_KM) * 1000.0)
+        density = linear_heat_density(exchanged, road_km)
         distance_fit = distance_fit * (density / (density + LINEAR_HEAT_DENSITY_HALF))
     quantity_fit = _quantity_fit(output, item)
     continuity_fit = CONTINUITY_FIT.get(output.flow.available, 0.8)

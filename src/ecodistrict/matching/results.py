@@ -18,13 +18,13 @@ from ecodistrict.domain.models import DistrictFile
 from ecodistrict.matching.engine import (
     CONTINUITY_FIT,
     LINEAR_HEAT_DENSITY_HALF,
-    PIPE_MIN_KM,
     PROGRESS_STEP,
     Candidate,
     MatchingOptions,
     _Knowledge,
     build_index,
     is_material_product,
+    linear_heat_density,
     piped_heat,
     rank_outputs,
 )
@@ -381,7 +381,7 @@ def _reasons(
         )
     heat = piped_heat(output, item)
     if heat is not None and candidate.road_km is not None:
-        density = heat / (max(candidate.road_km, PIPE_MIN_KM) * 1000.0)
+        density = linear_heat_density(heat, candidate.road_km)
         assumed_en = ", if it takes half the offer" if item is None else ""
         assumed_it = ", se prende metà dell'offerta" if item is None else ""
         en.append(
