@@ -19,7 +19,11 @@ from ecodistrict.matching.engine import (
 from ecodistrict.matching.knowledge import RecoveryRoute, RouteGives, RouteTakes
 
 
-def _route(route_id: str, keyword: str, sector: str, confidence: float) -> RecoveryRoute:
+def _route(
+    route_id: str, keyword: str, sector: str, confidence: float, gives: str | None = None
+) -> RecoveryRoute:
+    """A route taking 02 02 99 or `keyword`, giving `gives` (by default `keyword`) to `sector`."""
+    given = gives if gives is not None else keyword
     return RecoveryRoute(
         id=route_id,
         kind="material",
@@ -28,7 +32,7 @@ def _route(route_id: str, keyword: str, sector: str, confidence: float) -> Recov
         takes=RouteTakes(("02 02 99",), (), (keyword,), (), None),
         operation=None,
         legal_basis="by-product",
-        gives=RouteGives((keyword,), (keyword,), (), ()),
+        gives=RouteGives((given,), (given,), (), ()),
         receiving_sectors=(sector,),
         substitutes=None,
         evidence="engineering",
@@ -126,21 +130,11 @@ def test_a_product_is_proposed_only_to_a_firm_that_asks_for_it():
     assert match.impact.landfill_avoided_t_per_yr == 0.0
 
 
-def _salt_route(route_id: str, gives: str, sector: str, confidence: float) -> RecoveryRoute:
-    return RecoveryRoute(
-        id=route_id, kind="material", title_it=route_id, title_en=route_id,
-        takes=RouteTakes(("02 02 99",), (), ("sale",), (), None), operation=None,
-        legal_basis="by-product", gives=RouteGives((gives,), (gives,), (), ()),
-        receiving_sectors=(sector,), substitutes=None, evidence="engineering", source=None,
-        rationale="test route", confidence=confidence,
-    )  # fmt: skip
-
-
 def test_of_the_routes_both_flows_name_the_one_that_fits_the_receiver_counts():
     # Both routes take the salt and give what the road contractor asks for; the one of higher
     # confidence goes to feed mills, the other to road maintenance, the receiver's own class.
-    feed = _salt_route("test-salt-feed", "disgelo", "10.91", 0.9)
-    roads = _salt_route("test-salt-roads", "disgelo", "81.23", 0.5)
+    feed = _route("test-salt-feed", "sale", "10.91", 0.9, gives="disgelo")
+    roads = _route("test-salt-roads", "sale", "81.23", 0.5, gives="disgelo")
     model = _validated(
         {"id": "hams", "name": "Hams", "ateco": "10.13", "location": HERE, "flows": [
             {"id": "salt", "direction": "out", "kind": "material",

@@ -332,14 +332,17 @@ class _Knowledge:
     route_takes: list[tuple[RecoveryRoute, frozenset[str], tuple[frozenset[str], ...]]]
     route_gives: list[tuple[RecoveryRoute, tuple[frozenset[str], ...]]]
     factors: dict[str, EmissionFactor]
-    # The phrases of `route_takes` and `route_gives`, filed by word (`_phrases_by_word`).
-    takes_by_word: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
-    gives_by_word: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    # Derived from the lists above in `__post_init__`, never passed: their phrases filed by
+    # word (`_phrases_by_word`), whether a route lists take keywords, the kind of each route.
+    takes_by_word: dict[str, list[tuple[str, frozenset[str]]]] = field(init=False)
+    gives_by_word: dict[str, list[tuple[str, frozenset[str]]]] = field(init=False)
+    _keywords: dict[str, bool] = field(init=False)
+    _gives_kind: dict[str, str] = field(init=False)
     # Per (kind, EWC code, temperature): the routes that take such an output by its code, and
     # those that would take it by the words of its description.
     _by_code: dict[
         tuple[str, str | None, float | None], tuple[frozenset[str], frozenset[str]]
-    ] = field(default_factory=dict)
+    ] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.takes_by_word = _phrases_by_word(
