@@ -275,10 +275,16 @@ def test_wooden_packaging(routes: tuple[RecoveryRoute, ...]) -> None:
         "dm2016-266-community-composting",
         "wooden-pallets-repair-reuse",
         "wood-waste-to-particleboard",
+        "clean-wood-to-animal-bedding",
     ]
     assert found[1].receiving_sectors == ("16.24", "33.19", "52.10")
     assert found[2].receiving_sectors == ("16.21", "38.21")
-    assert {r.substitutes for r in found[1:]} == {"wood_primary"}
+    assert {r.substitutes for r in found[1:3]} == {"wood_primary"}
+    # Shavings for bedding: sawmills and wood processors, or the livestock farms themselves.
+    assert found[3].receiving_sectors == (
+        "16.11", "16.12", "01.41", "01.42", "01.43", "01.46", "01.47"
+    )
+    assert found[3].substitutes is None
 
 
 def test_steel_turnings(routes: tuple[RecoveryRoute, ...]) -> None:

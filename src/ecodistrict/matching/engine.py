@@ -909,11 +909,12 @@ def _legal_fit(output: _Output, route_id: str | None, index: _Index) -> float:
 #: is the supplier's (who can take my output?) and the tonnes exchanged, which make the impact,
 #: are the offer's share; covering the whole need is the receiver's secondary gain.
 NEED_SHARE_WEIGHT, OFFER_SHARE_WEIGHT = 0.3, 0.7
+INFERRED_QUANTITY_FIT = 0.5
 
 
 def _quantity_fit(output: _Output, item: _Input | None) -> float:
     if item is None:
-        return 0.5  # an inferred receiver declared no quantity
+        return INFERRED_QUANTITY_FIT  # an inferred receiver declared no quantity
     if not output.quantity or not item.quantity:
         return 0.0
     covered = min(output.quantity, item.quantity)
@@ -1256,7 +1257,7 @@ def _scored(
     offered = index.output_quantity[number]
     has_offer = (offered != 0) & ~np.isnan(offered)
     if inferred:
-        quantity_fit = np.full(len(out), 0.5)
+        quantity_fit = np.full(len(out), INFERRED_QUANTITY_FIT)
         heat = np.where(
             index.output_heat[number] & has_offer, offered * INFERRED_HEAT_SHARE, np.nan
         )
