@@ -276,13 +276,13 @@ def test_dataset_covers_every_kind_and_several_parks() -> None:
 
 
 def test_dataset_split_share_and_stratification() -> None:
-    # Three test splits were opened for tuning on 2026-12-07 (their exchanges carry `opened`):
-    # the 68 of exchanges.yaml, the 55 of the first batch files and the 49 of the third batch
-    # files of that day. The held-out test split is the last batch, compiled without the engine
+    # Four test splits were opened for tuning on 2026-12-07 (their exchanges carry `opened`):
+    # the 68 of exchanges.yaml and the 55, 49 and 48 of the first, third and fourth batch files
+    # of that day. The held-out test split is the last batch, compiled without the engine
     # (README.md).
     assert all(c["split"] == "tune" for c in em.load_cases(em.CASES_PATH))
     opened = [c for c in CASES if c.get("opened")]
-    assert len(opened) == 172
+    assert len(opened) == 220
     assert all(c["split"] == "tune" for c in opened)
     batches = [path for path in em.case_files() if path != em.CASES_PATH]
     held_out = [c for c in CASES if c["split"] == "test"]

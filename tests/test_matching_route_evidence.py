@@ -12,9 +12,11 @@ from ecodistrict.matching import match_district
 from ecodistrict.matching.engine import (
     CODE_ONLY_ROUTE_FACTOR,
     CONTRADICTED_ROUTE_FACTOR,
+    GENERIC_REQUEST_FLOOR,
     INFERRED_CLASS_BASE,
     INFERRED_CLASS_SLOPE,
     PRODUCT_MIN_TECHNICAL,
+    SPECIFIC_PHRASE_ROUTES,
 )
 from ecodistrict.matching.knowledge import RecoveryRoute, RouteGives, RouteTakes
 
@@ -151,3 +153,64 @@ def test_of_the_routes_both_flows_name_the_one_that_fits_the_receiver_counts():
     # the receiver's activity: 0.35 + 0.35 x 0.5 = 0.525, a tenth of it added: 0.8275. (The
     # feed route, of higher confidence but not the receiver's, would give 0.3 + 0.15 x 0.9.)
     assert match.fits["technical"] == pytest.approx(0.8275)
+
+
+def _giving(route_id: str, takes: str, gives: tuple[str, ...], sector: str) -> RecoveryRoute:
+    """A route taking EWC 10 01 02 or `takes` words, giving `gives` to `sector`, confidence 0.6."""
+    return RecoveryRoute(
+        id=route_id,
+        kind="material",
+        title_it=route_id,
+        title_en=route_id,
+        takes=RouteTakes(("10 01 02",) if takes == "ceneri" else (), (), (takes,), (), None),
+        operation="R5",
+        legal_basis="waste-recovery",
+        gives=RouteGives((), (), gives, ()),
+        receiving_sectors=(sector,),
+        substitutes=None,
+        evidence="engineering",
+        source=None,
+        rationale="test route",
+        confidence=0.6,
+    )
+
+
+def test_a_need_that_names_only_what_many_routes_give_counts_less():
+    # "cemento" is given by five routes (the ash route and four others), "pozzolana" by one.
+    ash = _giving("test-ash", "ceneri", ("cemento", "pozzolana"), "23.63")
+    others = [_giving(f"test-other-{n}", f"residuo{n}", ("cemento",), "23.51") for n in range(4)]
+    model = _validated(
+        {"id": "power", "name": "Power", "ateco": "35.11", "location": HERE, "flows": [
+            {"id": "ash", "direction": "out", "kind": "material",
+             "description": "Ceneri leggere di carbone", "quantity": 100, "unit": "t/yr",
+             "ewc": "10 01 02", "legal_status": "waste"}]},
+        {"id": "concrete", "name": "Concrete", "ateco": "23.63", "location": EAST, "flows": [
+            {"id": "cement", "direction": "in", "kind": "material",
+             "description": "Cemento Portland", "quantity": 100, "unit": "t/yr"}]},
+        {"id": "blend", "name": "Blend", "ateco": "23.63", "location": WEST, "flows": [
+            {"id": "pozzolan", "direction": "in", "kind": "material",
+             "description": "Pozzolana per cementi di miscela", "quantity": 100, "unit": "t/yr"}]},
+    )  # fmt: skip
+    results = match_district(model, routes=(ash, *others))
+    technical = _technical(results)
+    # Pozzolana names the ash route by its most specific phrase (one route gives it), though
+    # "cementi" names the generic one too: route 0.6 + 0.35 x 0.6 = 0.81, plus a tenth of the
+    # receiver activity's support 0.35 + 0.35 x 0.6 = 0.56: 0.866.
+    assert technical["blend"] == pytest.approx(0.866)
+    # Cemento is given by five routes: the route counts at 0.5 + 0.5 x 3/5 = 80 %, 0.648, plus
+    # a tenth of the support: 0.704.
+    assert GENERIC_REQUEST_FLOOR == 0.5 and SPECIFIC_PHRASE_ROUTES == 3
+    assert technical["concrete"] == pytest.approx(0.704)
+    ranked = [m.receiver for m in sorted(results.matches, key=lambda m: m.rank)]
+    assert ranked == ["blend", "concrete"]
+    (concrete,) = (m for m in results.matches if m.receiver == "concrete")
+    assert (
+        "the need names only what 5 recovery routes give (a generic request): the route counts "
+        "at 80 %" in concrete.reasons_en
+    )
+    assert (
+        "il fabbisogno nomina solo ciò che danno 5 percorsi di recupero (richiesta generica): "
+        "peso del percorso 80 %" in concrete.reasons_it
+    )
+    (blend,) = (m for m in results.matches if m.receiver == "blend")
+    assert not any("generic request" in reason for reason in blend.reasons_en)

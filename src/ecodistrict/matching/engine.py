@@ -138,6 +138,16 @@ INFERRED_DIVISION_BASE, INFERRED_DIVISION_SLOPE = 0.4, 0.35
 DECLARED_ROUTE_BY_SECTOR = (0.6, 0.35)
 DECLARED_ROUTE_BY_WORDS = (0.3, 0.15)
 SECTOR_SUPPORT = (0.35, 0.35)
+#: A need that names only what many other materials also give ("cemento", "aggregates",
+#: "water", "feed") is weaker evidence that this output suits it than one naming what few give
+#: ("pozzolana", "raw meal", "plasterboard"): the route component is multiplied by
+#: GENERIC_REQUEST_FLOOR + (1 - GENERIC_REQUEST_FLOOR) x min(1, SPECIFIC_PHRASE_ROUTES / n),
+#: n = the number of routes giving the most specific phrase the need names, counting once the
+#: routes that take the output itself (several routes for one material are not several
+#: materials). An inverse document frequency over the knowledge base; the floor and the count
+#: were chosen on the tune split (docs/matching.md).
+SPECIFIC_PHRASE_ROUTES = 3
+GENERIC_REQUEST_FLOOR = 0.5
 
 #: Energy carriers, told from the words of a description (first carrier word wins, a stated
 #: temperature means heat). Surplus heat serves a heat need at or below its temperature, and a
@@ -267,6 +277,9 @@ class _Input:
     route_ids: frozenset[str]
     carrier: str | None = None  # energy only: heat, cold, electricity, fuel, fuel-for-heat
     water_fit: float | None = None  # water only: fit of recovered water for its use (None: no)
+    # Routes of `route_ids` that the need names only by phrases many routes give: route id ->
+    # the routes giving each of those phrases (`_Knowledge.generic_routes`; shared, not copied).
+    generic_route_ids: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     signature: int = 0  # inputs with equal features share it (and so their technical fits)
     number: int = 0  # position in `_Index.inputs` and in the input arrays
 
@@ -338,6 +351,8 @@ class _Knowledge:
     gives_by_word: dict[str, list[tuple[str, frozenset[str]]]] = field(init=False)
     _keywords: dict[str, bool] = field(init=False)
     _gives_kind: dict[str, str] = field(init=False)
+    # Per phrase of `gives`: the routes that give it.
+    _givers: dict[frozenset[str], frozenset[str]] = field(init=False)
     # Per (kind, EWC code, temperature): the routes that take such an output by its code, and
     # those that would take it by the words of its description.
     _by_code: dict[
@@ -353,6 +368,11 @@ class _Knowledge:
         )
         self._keywords = {route.id: bool(keywords) for route, _, keywords in self.route_takes}
         self._gives_kind = {route.id: route.kind for route, _ in self.route_gives}
+        givers: dict[frozenset[str], set[str]] = {}
+        for route, keywords in self.route_gives:
+            for keyword in keywords:
+                givers.setdefault(keyword, set()).add(route.id)
+        self._givers = {keyword: frozenset(ids) for keyword, ids in givers.items()}
 
     def routes_taking(
         self, kind: str, ewc: str | None, own_words: frozenset[str], temperature: float | None
@@ -384,6 +404,22 @@ class _Knowledge:
         taken = by_code_ids | (by_words_ids & named)
         code_only = frozenset(r for r in by_code_ids if self._keywords[r] and r not in named)
         return frozenset(taken), code_only
+
+    def generic_routes(
+        self, own_words: frozenset[str], route_ids: frozenset[str]
+    ) -> dict[str, tuple[frozenset[str], ...]]:
+        """Of `route_ids` (the routes an input names), those that the words name only by
+        phrases more than SPECIFIC_PHRASE_ROUTES routes give, with the givers of each phrase."""
+        named: dict[str, set[frozenset[str]]] = {}
+        for word in own_words:
+            for route_id, phrase in self.gives_by_word.get(word, ()):
+                if route_id in route_ids and phrase <= own_words:
+                    named.setdefault(route_id, set()).add(self._givers[phrase])
+        return {
+            route_id: tuple(sorted(found, key=sorted))
+            for route_id, found in named.items()
+            if all(len(givers) > SPECIFIC_PHRASE_ROUTES for givers in found)
+        }
 
     def routes_giving(self, kind: str, own_words: frozenset[str]) -> frozenset[str]:
         """The routes of this kind whose product or keywords an input's words name."""
@@ -478,7 +514,9 @@ class _Index:
             return frozenset(sorted(words, key=lambda t: (-idf[t], t))[:KEY_TERMS])
 
         takes_cache: dict[tuple[object, ...], tuple[frozenset[str], frozenset[str]]] = {}
-        gives_cache: dict[tuple[object, ...], frozenset[str]] = {}
+        gives_cache: dict[
+            tuple[object, ...], tuple[frozenset[str], dict[str, tuple[frozenset[str], ...]]]
+        ] = {}
         # Features of a text (and of an EWC code) once per distinct text: equal descriptions
         # share one set of words, which keeps a district of 100,000 firms in memory.
         words_cache: dict[str, tuple[frozenset[str], frozenset[str], float]] = {}
@@ -534,11 +572,14 @@ class _Index:
                     )  # fmt: skip
                 else:
                     gives_key = (flow.kind, flow.description)
-                    given = gives_cache.get(gives_key)
-                    if given is None:
-                        given = gives_cache[gives_key] = knowledge.routes_giving(
-                            flow.kind, own_words
+                    cached = gives_cache.get(gives_key)
+                    if cached is None:
+                        routes = knowledge.routes_giving(flow.kind, own_words)
+                        cached = gives_cache[gives_key] = (
+                            routes,
+                            knowledge.generic_routes(own_words, routes),
                         )
+                    given, generic = cached
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=True)
                         if flow.kind == "energy"
@@ -552,7 +593,7 @@ class _Index:
                         water_fit = water_use_fit(flow.description)
                     firm.inputs.append(
                         _Input(firm, flow, flow.kind, _quantity(flow), flow.ewc, subchapter,
-                               matched_words, norm, given, carrier, water_fit,
+                               matched_words, norm, given, carrier, water_fit, generic,
                                signatures.setdefault(
                                    ("in", flow.kind, flow.description, flow.ewc,
                                     flow.temperature_c, firm.company.ateco),
@@ -779,7 +820,27 @@ def _declared_route_fit(output: _Output, route: RecoveryRoute, item: _Input) -> 
     """The component of a route that takes the output and gives what the input names."""
     strong = route.id in item.firm.sector_route_ids
     base, slope = DECLARED_ROUTE_BY_SECTOR if strong else DECLARED_ROUTE_BY_WORDS
-    return _route_factor(output, route.id) * (base + slope * route.confidence)
+    fit = _route_factor(output, route.id) * (base + slope * route.confidence)
+    givers = _generic_givers(output, route.id, item)
+    return fit if givers is None else fit * generic_request_factor(givers)
+
+
+def _generic_givers(output: _Output, route_id: str, item: _Input) -> int | None:
+    """How many materials give what the input names of `route_id` (the routes giving its most
+    specific phrase, those that take the output counted once), or None when that is at most
+    SPECIFIC_PHRASE_ROUTES: the request is specific."""
+    phrases = item.generic_route_ids.get(route_id)
+    if phrases is None:
+        return None
+    givers = min(len(g - output.route_ids) + 1 for g in phrases)
+    return givers if givers > SPECIFIC_PHRASE_ROUTES else None
+
+
+def generic_request_factor(givers: int) -> float:
+    """Share of a route's component kept when the need names it by a phrase `givers` routes
+    give (`GENERIC_REQUEST_FLOOR`)."""
+    specificity = min(1.0, SPECIFIC_PHRASE_ROUTES / givers)
+    return GENERIC_REQUEST_FLOOR + (1.0 - GENERIC_REQUEST_FLOOR) * specificity
 
 
 def _combine(components: Iterable[float]) -> float:
@@ -845,6 +906,9 @@ def _declared_technical(
             )
             components.append(route_fit)
             route_id = best_id
+            givers = _generic_givers(output, best_id, item)
+            if evidence is not None and givers is not None:
+                evidence["generic_request"] = givers
     similarity, shared_terms = _similarity(output, item, index, explain)
     if similarity > 0:
         components.append(similarity)

@@ -23,6 +23,7 @@ from ecodistrict.matching.engine import (
     MatchingOptions,
     _Knowledge,
     build_index,
+    generic_request_factor,
     is_material_product,
     linear_heat_density,
     piped_heat,
@@ -339,6 +340,17 @@ def _reasons(
             f"{'EER ' + output.ewc if output.ewc else source} è recuperato come "
             f"{_first(route.gives.products_it)}{operation}: percorso '{route.title_it}'"
         )
+        if "generic_request" in evidence:
+            givers = int(evidence["generic_request"])  # type: ignore[call-overload]
+            kept = round(100 * generic_request_factor(givers))
+            en.append(
+                f"the need names only what {givers} recovery routes give (a generic request): "
+                f"the route counts at {kept} %"
+            )
+            it.append(
+                f"il fabbisogno nomina solo ciò che danno {givers} percorsi di recupero "
+                f"(richiesta generica): peso del percorso {kept} %"
+            )
     if item is not None:
         need = f"'{item.flow.description}'"
         amount = f" ({item.quantity:g} {CANONICAL_UNIT[item.kind]})" if item.quantity else ""
