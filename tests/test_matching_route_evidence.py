@@ -176,8 +176,10 @@ def _giving(route_id: str, takes: str, gives: tuple[str, ...], sector: str) -> R
 
 
 def test_a_need_that_names_only_what_many_routes_give_counts_less():
-    # "cemento" is given by five routes (the ash route and four others), "pozzolana" by one.
+    # "cemento" is given by six routes: two take the ash (counted once: one material) and four
+    # take other residues, so five materials give it; "pozzolana" is given by one route.
     ash = _giving("test-ash", "ceneri", ("cemento", "pozzolana"), "23.63")
+    ash_to_kilns = _giving("test-ash-kilns", "ceneri", ("cemento",), "23.51")
     others = [_giving(f"test-other-{n}", f"residuo{n}", ("cemento",), "23.51") for n in range(4)]
     model = _validated(
         {"id": "power", "name": "Power", "ateco": "35.11", "location": HERE, "flows": [
@@ -191,14 +193,14 @@ def test_a_need_that_names_only_what_many_routes_give_counts_less():
             {"id": "pozzolan", "direction": "in", "kind": "material",
              "description": "Pozzolana per cementi di miscela", "quantity": 100, "unit": "t/yr"}]},
     )  # fmt: skip
-    results = match_district(model, routes=(ash, *others))
+    results = match_district(model, routes=(ash, ash_to_kilns, *others))
     technical = _technical(results)
     # Pozzolana names the ash route by its most specific phrase (one route gives it), though
     # "cementi" names the generic one too: route 0.6 + 0.35 x 0.6 = 0.81, plus a tenth of the
     # receiver activity's support 0.35 + 0.35 x 0.6 = 0.56: 0.866.
     assert technical["blend"] == pytest.approx(0.866)
-    # Cemento is given by five routes: the route counts at 0.5 + 0.5 x 3/5 = 80 %, 0.648, plus
-    # a tenth of the support: 0.704.
+    # Cemento is given by five materials: the route counts at 0.5 + 0.5 x 3/5 = 80 %, 0.648,
+    # plus a tenth of the support: 0.704 (six routes counted apart would give 75 %, 0.6635).
     assert GENERIC_REQUEST_FLOOR == 0.5 and SPECIFIC_PHRASE_ROUTES == 3
     assert technical["concrete"] == pytest.approx(0.704)
     ranked = [m.receiver for m in sorted(results.matches, key=lambda m: m.rank)]

@@ -973,6 +973,7 @@ def _legal_fit(output: _Output, route_id: str | None, index: _Index) -> float:
 #: is the supplier's (who can take my output?) and the tonnes exchanged, which make the impact,
 #: are the offer's share; covering the whole need is the receiver's secondary gain.
 NEED_SHARE_WEIGHT, OFFER_SHARE_WEIGHT = 0.3, 0.7
+#: An inferred receiver declared no quantity: half-way (0.3 and 0.4 were tried, docs/matching.md).
 INFERRED_QUANTITY_FIT = 0.5
 
 
