@@ -322,7 +322,12 @@ def test_heat_bands(by_id: dict[str, RecoveryRoute], routes: tuple[RecoveryRoute
     assert energy - set(temps) == {
         "biogas-biomethane-to-users",
         "chp-surplus-electricity-to-neighbours",
+        "lng-cold-energy-to-users",
     }
+    # LNG regasification cold: air separation, cold stores, frozen food, data centres.
+    assert by_id["lng-cold-energy-to-users"].receiving_sectors == (
+        "20.11", "52.10", "10.11", "10.13", "10.39", "10.85", "63.10"
+    )
     assert "23.31" in by_id["heat-90-150c-to-drying"].receiving_sectors
     assert by_id["heat-below-60c-to-greenhouses"].receiving_sectors[0] == "01.13"
 
