@@ -606,42 +606,47 @@ def kind_table(results: Sequence[CaseResult], split: str, *, engine_available: b
 def dataset_summary(
     cases: Sequence[Mapping[str, Any]], radius_km: float = DEFAULT_RADIUS_KM
 ) -> list[str]:
-    """Markdown: exchanges per park and kind, per split, multi-receiver outputs, far receivers."""
-    parks = sorted({c["park"] for c in cases})
+    """Markdown: tune exchanges per park and kind, multi-receiver outputs, far receivers; the
+    test split in counts only (its parks, firms and ids are not written, so that regenerating
+    the report does not show the held-out exchanges to the engine's authors)."""
+    tune = [c for c in cases if c["split"] == "tune"]
+    test = [c for c in cases if c["split"] == "test"]
+    parks = sorted({c["park"] for c in tune})
+    test_kinds = Counter(c["kind"] for c in test)
     lines = [
-        f"{len(cases)} exchanges from {len(parks)} parks or programmes; "
-        f"{sum(c['split'] == 'tune' for c in cases)} tune, "
-        f"{sum(c['split'] == 'test' for c in cases)} test.",
+        f"{len(cases)} exchanges; {len(tune)} tune, from {len(parks)} parks or programmes; "
+        f"{len(test)} test, from {len({c['park'] for c in test})} parks or programmes ("
+        + ", ".join(f"{test_kinds.get(k, 0)} {k}" for k in KINDS)
+        + "), not listed here.",
         "",
-        "| park | " + " | ".join(KINDS) + " | total | tune | test |",
-        "| --- | " + " | ".join("---" for _ in KINDS) + " | --- | --- | --- |",
+        "Tune exchanges:",
+        "",
+        "| park | " + " | ".join(KINDS) + " | total |",
+        "| --- | " + " | ".join("---" for _ in KINDS) + " | --- |",
     ]
     for park in parks:
-        mine = [c for c in cases if c["park"] == park]
+        mine = [c for c in tune if c["park"] == park]
         counts = Counter(c["kind"] for c in mine)
         lines.append(
-            f"| {park} | "
-            + " | ".join(str(counts.get(k, 0)) for k in KINDS)
-            + f" | {len(mine)} | {sum(c['split'] == 'tune' for c in mine)}"
-            + f" | {sum(c['split'] == 'test' for c in mine)} |"
+            f"| {park} | " + " | ".join(str(counts.get(k, 0)) for k in KINDS) + f" | {len(mine)} |"
         )
-    totals = Counter(c["kind"] for c in cases)
+    totals = Counter(c["kind"] for c in tune)
     lines.append(
-        "| **all** | "
-        + " | ".join(str(totals.get(k, 0)) for k in KINDS)
-        + f" | {len(cases)} | {sum(c['split'] == 'tune' for c in cases)}"
-        + f" | {sum(c['split'] == 'test' for c in cases)} |"
+        "| **all tune** | " + " | ".join(str(totals.get(k, 0)) for k in KINDS) + f" | {len(tune)} |"
     )
     groups: dict[str, list[str]] = defaultdict(list)
-    for case in cases:
+    for case in tune:
         if case.get("output_group"):
             groups[case["output_group"]].append(case["receiver"]["name"])
-    if groups:
+    test_groups = {c["output_group"] for c in test if c.get("output_group")}
+    if groups or test_groups:
         lines += ["", "Outputs with several true receivers (`output_group`):", ""]
         for group, names in sorted(groups.items()):
             lines.append(f"- `{group}`: {', '.join(names)}")
-    far = [(c["id"], distance_km(_loc(c["supplier"]), _loc(c["receiver"]))) for c in cases]
-    far = [(cid, d) for cid, d in far if d > radius_km]
+        if test_groups:
+            lines.append(f"- and {len(test_groups)} in the test split")
+    far = [(c, distance_km(_loc(c["supplier"]), _loc(c["receiver"]))) for c in cases]
+    far = [(c, d) for c, d in far if d > radius_km]
     if far:
         lines += [
             "",
@@ -649,8 +654,12 @@ def dataset_summary(
             "supplier (real, but beyond the district radius):",
             "",
         ]
-        for cid, d in sorted(far, key=lambda x: -x[1]):
-            lines.append(f"- `{cid}`: {d:.0f} km")
+        for case, d in sorted(far, key=lambda x: -x[1]):
+            if case["split"] == "tune":
+                lines.append(f"- `{case['id']}`: {d:.0f} km")
+        far_test = sum(case["split"] == "test" for case, _ in far)
+        if far_test:
+            lines.append(f"- and {far_test} in the test split")
     return lines
 
 

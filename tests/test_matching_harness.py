@@ -540,6 +540,31 @@ def test_report_without_engine_says_so() -> None:
     assert "## Targets" in docs and "Aalborg (DK)" in docs and em.ENGINE_MISSING in docs
 
 
+def test_the_generated_docs_do_not_show_the_held_out_exchanges() -> None:
+    # The authors regenerate the report after every change: the test split appears in counts
+    # only, never by park, firm, output group or id.
+    held_out = [c for c in CASES if c["split"] == "test"]
+    subset = [c for c in CASES if c["park"] == "Aalborg (DK)"] + held_out
+    results = em.evaluate(subset, DISTRACTORS, engine=None)
+    docs = em.render_docs(subset, results, engine_available=False, seed=1, top_k=10, radius_km=30.0)
+    tune_parks = {c["park"] for c in CASES if c["split"] == "tune"}
+    for case in held_out:
+        assert case["id"] not in docs
+        assert case["supplier"]["name"] not in docs and case["receiver"]["name"] not in docs
+        if case["park"] not in tune_parks:
+            assert case["park"] not in docs
+        if case.get("output_group"):
+            assert case["output_group"] not in docs
+    kinds = Counter(c["kind"] for c in held_out)
+    parks = len({c["park"] for c in held_out})
+    assert (
+        f"{len(held_out)} test, from {parks} parks or programmes ("
+        + ", ".join(f"{kinds.get(k, 0)} {k}" for k in em.KINDS)
+        + "), not listed here."
+    ) in docs
+    assert "Aalborg (DK)" in docs  # tune parks are listed
+
+
 def test_propose_splits_keeps_groups_together_near_the_share() -> None:
     split = em.propose_splits(CASES, seed=123)
     assert set(split) == {c["id"] for c in CASES}
