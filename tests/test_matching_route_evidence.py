@@ -22,19 +22,25 @@ from ecodistrict.matching.knowledge import RecoveryRoute, RouteGives, RouteTakes
 
 
 def _route(
-    route_id: str, keyword: str, sector: str, confidence: float, gives: str | None = None
+    route_id: str,
+    keyword: str,
+    sector: str,
+    confidence: float,
+    gives: tuple[str, ...] | None = None,
+    ewc: str | None = "02 02 99",
 ) -> RecoveryRoute:
-    """A route taking 02 02 99 or `keyword`, giving `gives` (by default `keyword`) to `sector`."""
-    given = gives if gives is not None else keyword
+    """A route taking `ewc` (if any) or `keyword`, giving `gives` (by default `keyword`) to
+    `sector`."""
+    given = gives if gives is not None else (keyword,)
     return RecoveryRoute(
         id=route_id,
         kind="material",
         title_it=route_id,
         title_en=route_id,
-        takes=RouteTakes(("02 02 99",), (), (keyword,), (), None),
+        takes=RouteTakes((ewc,) if ewc else (), (), (keyword,), (), None),
         operation=None,
         legal_basis="by-product",
-        gives=RouteGives((given,), (given,), (), ()),
+        gives=RouteGives(given, given, (), ()),
         receiving_sectors=(sector,),
         substitutes=None,
         evidence="engineering",
@@ -135,8 +141,8 @@ def test_a_product_is_proposed_only_to_a_firm_that_asks_for_it():
 def test_of_the_routes_both_flows_name_the_one_that_fits_the_receiver_counts():
     # Both routes take the salt and give what the road contractor asks for; the one of higher
     # confidence goes to feed mills, the other to road maintenance, the receiver's own class.
-    feed = _route("test-salt-feed", "sale", "10.91", 0.9, gives="disgelo")
-    roads = _route("test-salt-roads", "sale", "81.23", 0.5, gives="disgelo")
+    feed = _route("test-salt-feed", "sale", "10.91", 0.9, gives=("disgelo",))
+    roads = _route("test-salt-roads", "sale", "81.23", 0.5, gives=("disgelo",))
     model = _validated(
         {"id": "hams", "name": "Hams", "ateco": "10.13", "location": HERE, "flows": [
             {"id": "salt", "direction": "out", "kind": "material",
@@ -155,32 +161,14 @@ def test_of_the_routes_both_flows_name_the_one_that_fits_the_receiver_counts():
     assert match.fits["technical"] == pytest.approx(0.8275)
 
 
-def _giving(route_id: str, takes: str, gives: tuple[str, ...], sector: str) -> RecoveryRoute:
-    """A route taking EWC 10 01 02 or `takes` words, giving `gives` to `sector`, confidence 0.6."""
-    return RecoveryRoute(
-        id=route_id,
-        kind="material",
-        title_it=route_id,
-        title_en=route_id,
-        takes=RouteTakes(("10 01 02",) if takes == "ceneri" else (), (), (takes,), (), None),
-        operation="R5",
-        legal_basis="waste-recovery",
-        gives=RouteGives((), (), gives, ()),
-        receiving_sectors=(sector,),
-        substitutes=None,
-        evidence="engineering",
-        source=None,
-        rationale="test route",
-        confidence=0.6,
-    )
-
-
 def test_a_need_that_names_only_what_many_routes_give_counts_less():
     # "cemento" is given by six routes: two take the ash (counted once: one material) and four
     # take other residues, so five materials give it; "pozzolana" is given by one route.
-    ash = _giving("test-ash", "ceneri", ("cemento", "pozzolana"), "23.63")
-    ash_to_kilns = _giving("test-ash-kilns", "ceneri", ("cemento",), "23.51")
-    others = [_giving(f"test-other-{n}", f"residuo{n}", ("cemento",), "23.51") for n in range(4)]
+    ash = _route("test-ash", "ceneri", "23.63", 0.6, ("cemento", "pozzolana"), "10 01 02")
+    ash_to_kilns = _route("test-ash-kilns", "ceneri", "23.51", 0.6, ("cemento",), "10 01 02")
+    others = [
+        _route(f"test-other-{n}", f"residuo{n}", "23.51", 0.6, ("cemento",), None) for n in range(4)
+    ]
     model = _validated(
         {"id": "power", "name": "Power", "ateco": "35.11", "location": HERE, "flows": [
             {"id": "ash", "direction": "out", "kind": "material",
