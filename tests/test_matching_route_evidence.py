@@ -156,9 +156,9 @@ def test_of_the_routes_both_flows_name_the_one_that_fits_the_receiver_counts():
     (match,) = match_district(model, routes=(feed, roads)).matches
     assert (match.basis, match.route) == ("declared", "test-salt-roads")
     # Road route, the receiver's class: 0.6 + 0.35 x 0.5 = 0.775; the same route as support of
-    # the receiver's activity: 0.35 + 0.35 x 0.5 = 0.525, a tenth of it added: 0.8275. (The
-    # feed route, of higher confidence but not the receiver's, would give 0.3 + 0.15 x 0.9.)
-    assert match.fits["technical"] == pytest.approx(0.8275)
+    # the receiver's activity: 0.3 + 0.3 x 0.5 = 0.45, a tenth of it added: 0.82. (The feed
+    # route, of higher confidence but not the receiver's, would give 0.3 + 0.15 x 0.9.)
+    assert match.fits["technical"] == pytest.approx(0.82)
 
 
 def test_a_need_that_names_only_what_many_routes_give_counts_less():
@@ -185,12 +185,12 @@ def test_a_need_that_names_only_what_many_routes_give_counts_less():
     technical = _technical(results)
     # Pozzolana names the ash route by its most specific phrase (one route gives it), though
     # "cementi" names the generic one too: route 0.6 + 0.35 x 0.6 = 0.81, plus a tenth of the
-    # receiver activity's support 0.35 + 0.35 x 0.6 = 0.56: 0.866.
-    assert technical["blend"] == pytest.approx(0.866)
+    # receiver activity's support 0.3 + 0.3 x 0.6 = 0.48: 0.858.
+    assert technical["blend"] == pytest.approx(0.858)
     # Cemento is given by five materials: the route counts at 0.5 + 0.5 x 3/5 = 80 %, 0.648,
-    # plus a tenth of the support: 0.704 (six routes counted apart would give 75 %, 0.6635).
+    # plus a tenth of the support: 0.696 (six routes counted apart would give 75 %, 0.6555).
     assert GENERIC_REQUEST_FLOOR == 0.5 and SPECIFIC_PHRASE_ROUTES == 3
-    assert technical["concrete"] == pytest.approx(0.704)
+    assert technical["concrete"] == pytest.approx(0.696)
     ranked = [m.receiver for m in sorted(results.matches, key=lambda m: m.rank)]
     assert ranked == ["blend", "concrete"]
     (concrete,) = (m for m in results.matches if m.receiver == "concrete")

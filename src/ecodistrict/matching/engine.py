@@ -134,10 +134,11 @@ INFERRED_DIVISION_BASE, INFERRED_DIVISION_SLOPE = 0.4, 0.35
 #: Technical fit of a declared input through a recovery route that takes the output and gives
 #: what the input's words name: base + slope x the route's confidence, higher when the
 #: receiver's activity is one of the route's receivers. SECTOR_SUPPORT: the supporting
-#: component when the receiver's activity uses a route that takes the output.
+#: component when the receiver's activity uses a route that takes the output (weaker than a
+#: route the input's words name: the activity says the firm could use it, not that it asks).
 DECLARED_ROUTE_BY_SECTOR = (0.6, 0.35)
 DECLARED_ROUTE_BY_WORDS = (0.3, 0.15)
-SECTOR_SUPPORT = (0.35, 0.35)
+SECTOR_SUPPORT = (0.3, 0.3)
 #: A need that names only what many other materials also give ("cemento", "aggregates",
 #: "water", "feed") is weaker evidence that this output suits it than one naming what few give
 #: ("pozzolana", "raw meal", "plasterboard"): the route component is multiplied by
@@ -973,8 +974,11 @@ def _legal_fit(output: _Output, route_id: str | None, index: _Index) -> float:
 #: is the supplier's (who can take my output?) and the tonnes exchanged, which make the impact,
 #: are the offer's share; covering the whole need is the receiver's secondary gain.
 NEED_SHARE_WEIGHT, OFFER_SHARE_WEIGHT = 0.3, 0.7
-#: An inferred receiver declared no quantity: half-way (0.3 and 0.4 were tried, docs/matching.md).
-INFERRED_QUANTITY_FIT = 0.5
+#: An inferred receiver declared no quantity: it is scored as a typical declared pair, not
+#: better (the median quantity fit of the declared candidate pairs of the tune split is 0.32).
+#: 0.5 placed an unknown above most firms that declared their need; docs/matching.md has the
+#: trade-off between the two scenarios this sets.
+INFERRED_QUANTITY_FIT = 0.3
 
 
 def _quantity_fit(output: _Output, item: _Input | None) -> float:

@@ -258,18 +258,18 @@ def test_a_user_without_a_firm(client_for, staff_user, matching_district):
         (
             "",
             [
-                "ceramica-due/fired-scrap>ceramica-uno/recycled-scrap",  # 0.912
+                "ceramica-due/fired-scrap>ceramica-uno/recycled-scrap",  # 0.9091
                 "serrature-quattro/steel-scrap>fonderia-cinque/scrap-in",  # 0.8562
-                "ceramica-uno/fired-scrap>ceramica-due/",  # 0.8126
-                "ceramica-due/washing-water>ceramica-uno/",  # 0.762
-                "ceramica-uno/fired-scrap>laterizi-tre/shards",  # 0.7464 (generic request)
-                "ceramica-due/fired-scrap>laterizi-tre/shards",  # 0.7339 (generic request)
+                "ceramica-uno/fired-scrap>ceramica-due/",  # 0.7726
+                "ceramica-uno/fired-scrap>laterizi-tre/shards",  # 0.7421 (generic request)
+                "ceramica-due/washing-water>ceramica-uno/",  # 0.732
+                "ceramica-due/fired-scrap>laterizi-tre/shards",  # 0.7296 (generic request)
                 "ceramica-due/washing-water>serrature-quattro/process-water",  # 0.7185
-                "ceramica-due/washing-water>laterizi-tre/",  # 0.5822
                 "ceramica-uno/kiln-heat>ceramica-due/heat",  # 0.5694
-                "ceramica-due/washing-water>fonderia-cinque/",  # 0.5654
+                "ceramica-due/washing-water>laterizi-tre/",  # 0.5522
+                "ceramica-due/washing-water>fonderia-cinque/",  # 0.5354
                 "serrature-quattro/steel-scrap>laterizi-tre/shards",  # 0.494
-                "ceramica-uno/kiln-heat>laterizi-tre/",  # 0.4871
+                "ceramica-uno/kiln-heat>laterizi-tre/",  # 0.4571
             ],
         ),
         (
@@ -309,8 +309,8 @@ def test_a_user_without_a_firm(client_for, staff_user, matching_district):
         (
             "basis=inferred&sort=distance&dir=asc",
             [
-                "ceramica-uno/fired-scrap>ceramica-due/",  # 4.0 km, score 0.8126
-                "ceramica-due/washing-water>ceramica-uno/",  # 4.0 km, score 0.762: ties by score
+                "ceramica-uno/fired-scrap>ceramica-due/",  # 4.0 km, score 0.7726
+                "ceramica-due/washing-water>ceramica-uno/",  # 4.0 km, score 0.732: ties by score
                 "ceramica-due/washing-water>fonderia-cinque/",
                 "ceramica-uno/kiln-heat>laterizi-tre/",
                 "ceramica-due/washing-water>laterizi-tre/",
@@ -363,7 +363,7 @@ def test_the_staff_page_shows_names_the_map_and_the_run(client_for, staff_user, 
         "from": "ceramica-due",
         "to": "ceramica-uno",
         "kind": "material",
-        "score": 0.912,
+        "score": 0.9091,
         "title": f"{DUE} → {UNO}: Scarti cotti (materia)",
     }
     assert '<script src="/static/vendor/leaflet/leaflet.js"></script>' in html
@@ -412,7 +412,7 @@ def test_the_proposal_page_and_the_run_document(client_for, facilitator_user, ex
     client = client_for(facilitator_user)
     html = client.get(f"/matchmaking/district/proposals/{exchange.proposal.pk}/").content.decode()
     assert f'<h1 class="h2">{DUE} → {UNO}</h1>' in html
-    assert "Compatibilità tecnica" in html and "0,9815" in html
+    assert "Compatibilità tecnica" in html and "0,9751" in html
     assert "uno@test.example" in html and "Scambio proposto: proposto" in html
     run = MatchRun.objects.get()
     response = client.get(f"/matchmaking/runs/{run.pk}/document.json")
