@@ -15,13 +15,14 @@ from ecodistrict import load_district_file
 from ecodistrict.cli import app
 from ecodistrict.domain import validate_district_data
 from ecodistrict.geo import great_circle_km
-from ecodistrict.matching import load_emission_factors, match_district
+from ecodistrict.matching import engine, load_emission_factors, match_district
 from ecodistrict.matching.engine import (
     EXHAUSTIVE_UP_TO_FIRMS,
     ROAD_CIRCUITY,
     MatchingOptions,
     brute_force_candidates,
     rank_candidates,
+    water_use_fit,
 )
 from ecodistrict.matching.knowledge import (
     RecoveryRoute,
@@ -30,6 +31,7 @@ from ecodistrict.matching.knowledge import (
     avoided_factor,
 )
 from ecodistrict.matching.results import write_matches_json
+from ecodistrict.matching.text import STEM_LENGTH
 
 SCRAP_ROUTE = RecoveryRoute(
     id="test-fired-scrap-to-bodies",
@@ -455,3 +457,36 @@ def test_a_bounded_search_ranks_an_output_the_same_alone_or_in_a_chunk():
 
     assert key(together) == key(alone)
     assert sum(len(group) for group in together) > 150
+
+
+@pytest.mark.parametrize(
+    ("need", "fit"),
+    [
+        ("Acqua potabile per i servizi igienici", None),  # potable, and no industrial use
+        ("Acqua calda sanitaria", None),
+        ("Drinking water for the canteen", None),
+        ("Potable water", None),
+        # "Potable" names the source the need replaces when an industrial use is named:
+        ("Feed water for the ultrapure water plant, now potable water from the mains", 0.35),
+        ("Acqua potabile di rete usata per il raffreddamento", 0.6),
+        ("Process water", 0.6),
+        ("Industrial water for the scrubbers", 0.6),
+        ("Acqua per risciacquo", 0.6),
+        ("Condensate make-up", 0.6),
+        ("Acqua", 0.5),
+    ],
+)
+def test_water_use_from_the_words_of_the_need(need: str, fit: float | None) -> None:
+    assert water_use_fit(need) == fit
+
+
+def test_word_rules_are_prefixes_of_stems() -> None:
+    # The rules test the stems of a description's words, which are at most STEM_LENGTH letters:
+    # a longer prefix ("process", "condens") would never match.
+    rules = [
+        engine.WATER_DRINKING, engine.WATER_POTABLE, engine.WATER_NEEDS_TREATMENT,
+        engine.WATER_DIRECT_USES, engine.WATER_NON_CONTACT, engine.HEATING_PURPOSE,
+        *engine.CARRIER_WORDS.values(),
+    ]  # fmt: skip
+    for rule in rules:
+        assert all(len(prefix) <= STEM_LENGTH for prefix in rule), rule

@@ -632,3 +632,28 @@ def test_no_water_route_takes_every_water_output(routes: tuple[RecoveryRoute, ..
             continue
         for keyword in (*route.takes.keywords_it, *route.takes.keywords_en):
             assert not phrase_terms(keyword) <= {"water", "acq"}, (route.id, keyword)
+
+
+#: Words that say how a material was processed or what it generically is, not what it is:
+#: "crushed and screened", "filtrato", "waste". A keyword reduced to one of them alone.
+PROCESS_WORDS = (
+    "screened", "washed", "crushed", "milled", "ground", "dried", "pressed", "sorted",
+    "shredded", "cooled", "cleaned", "treated", "filtered", "sieved", "separated", "mixed",
+    "granulated", "settled", "drained", "purified", "waste", "residue", "by-product",
+    "vagliato", "lavato", "frantumato", "macinato", "essiccato", "filtrato", "filtrati",
+    "separato", "trattato", "depurato", "selezionato", "triturato", "miscelato", "residuo",
+    "scarto", "rifiuto",
+)  # fmt: skip
+
+
+def test_no_keyword_is_only_a_process_word(routes: tuple[RecoveryRoute, ...]) -> None:
+    # A keyword whose other words are stop words or lost to stemming ("e-waste" is "waste",
+    # "used filters" is "filter", "screenings" is "screen") would take every output described
+    # by that process: crushed and screened wood chips were taken as flour-mill screenings.
+    # (A service route may be named by its process: "depuratore" is the shared plant.)
+    process_terms = {phrase_terms(word) for word in PROCESS_WORDS}
+    for route in routes:
+        if route.kind != "material":
+            continue
+        for keyword in (*route.takes.keywords_it, *route.takes.keywords_en):
+            assert phrase_terms(keyword) not in process_terms, (route.id, keyword)

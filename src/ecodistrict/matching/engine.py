@@ -86,19 +86,24 @@ CONTINUITY_FIT = {"continuous": 1.0, "seasonal": 0.7, "one-off": 0.4, None: 0.8}
 #: treated wastewater of another firm is not proposed to them.
 POTABLE_DIVISIONS = frozenset({"10", "11", "21"})
 
-#: Water uses, told from the words of the need (stems): drinking water cannot be served by
-#: another firm's water; demineralised or purified water needs treatment first; cooling,
-#: washing, irrigation, mixing and other process uses take recovered water as it is.
-WATER_DRINKING = ("potabi", "drinki", "potable", "sanita")
+#: Water uses, told from the words of the need (stems, so no prefix longer than
+#: text.STEM_LENGTH letters: "process" would never match the stem "proces"): drinking water
+#: cannot be served by another firm's water; demineralised or purified water needs treatment
+#: first; cooling, washing, irrigation, mixing and other process uses take recovered water as
+#: it is. "Potable" names a quality, which is the use only when the need names no industrial
+#: use: "cooling water, now potable water from the mains" is the classic case for reclaimed
+#: water.
+WATER_DRINKING = ("drinki", "sanita")
+WATER_POTABLE = ("potabi", "potabl")
 WATER_NEEDS_TREATMENT = ("demine", "deioni", "purifi", "ultrap", "osmos", "distil", "addolc",
                          "soften")  # fmt: skip
 WATER_DIRECT_USES = ("raffre", "coolin", "irrig", "lavagg", "washin", "impast", "mixing",
-                     "process", "industr", "antinc", "fire", "torri", "tower", "abbatt",
-                     "scrubb", "rinse", "risciac", "condens", "boiler", "caldai")  # fmt: skip
+                     "proces", "indust", "antinc", "fire", "torri", "tower", "abbatt",
+                     "scrubb", "rinse", "riscia", "conden", "boiler", "caldai")  # fmt: skip
 WATER_USE_FIT = {"treatment": 0.35, "direct": 0.6, "unknown": 0.5}
 #: Uses that never touch the product, open to food and pharma firms too (Reg. (EC) 852/2004,
 #: Annex II ch. VII: non-drinking water for steam, fire control and cooling).
-WATER_NON_CONTACT = ("raffre", "coolin", "antinc", "fire", "torri", "tower", "condens", "boiler",
+WATER_NON_CONTACT = ("raffre", "coolin", "antinc", "fire", "torri", "tower", "conden", "boiler",
                      "caldai")  # fmt: skip
 
 
@@ -123,6 +128,8 @@ def water_use_fit(description: str) -> float | None:
         return WATER_USE_FIT["treatment"]
     if any(w.startswith(WATER_DIRECT_USES) for w in words):
         return WATER_USE_FIT["direct"]
+    if any(w.startswith(WATER_POTABLE) for w in words):
+        return None
     return WATER_USE_FIT["unknown"]
 
 
