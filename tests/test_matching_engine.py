@@ -490,3 +490,34 @@ def test_word_rules_are_prefixes_of_stems() -> None:
     ]  # fmt: skip
     for rule in rules:
         assert all(len(prefix) <= STEM_LENGTH for prefix in rule), rule
+
+
+def test_a_long_description_keeps_its_common_material_word():
+    # Fourteen words of the output are rarer than "sand", which three other firms also name:
+    # with only the 12 most specific words kept, "sand" was dropped and the road builder who
+    # asks for sand was never found.
+    beet = _flow(
+        "soil", "out", "material",
+        "Sand and soil settled from the water used to wash sugar beet during the campaign, "
+        "drained, previously spread back on fields by contractors with spreaders",
+        12500, "t/yr", ewc="02 04 01", legal_status="waste",
+    )  # fmt: skip
+    road = _flow("sand", "in", "material", "Sand for road sub-bases", 5000, "t/yr")
+    others = [
+        _company(f"glass{n}", "23.13", A, _flow("s", "in", "material", "Silica sand", 100, "t/yr"))
+        for n in range(3)
+    ]
+    data = {
+        "format": "ecodistrict/1",
+        "district": {"name": "Test", "center": S, "radius_km": 30},
+        "companies": [
+            _company("sugar", "10.81", S, beet), _company("roads", "42.11", A, road), *others,
+        ],
+    }  # fmt: skip
+    model, problems = validate_district_data(data)
+    assert model is not None, problems
+    found = match_district(model, routes=()).matches
+    receivers = {m.receiver for m in found if m.supplier_flow == "soil"}
+    assert "roads" in receivers
+    (to_roads,) = (m for m in found if m.receiver == "roads")
+    assert "the descriptions share the terms: sand" in to_roads.reasons_en
