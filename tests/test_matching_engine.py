@@ -21,6 +21,7 @@ from ecodistrict.matching.engine import (
     ROAD_CIRCUITY,
     MatchingOptions,
     brute_force_candidates,
+    material_carrier,
     rank_candidates,
     water_use_fit,
 )
@@ -521,3 +522,45 @@ def test_a_long_description_keeps_its_common_material_word():
     assert "roads" in receivers
     (to_roads,) = (m for m in found if m.receiver == "roads")
     assert "the descriptions share the terms: sand" in to_roads.reasons_en
+
+
+@pytest.mark.parametrize(
+    ("description", "ewc", "need", "carrier"),
+    [
+        ("Draff - wet spent malted barley grains", None, False, "fuel"),
+        ("Lolla di riso separata nella sbramatura", None, False, "fuel"),
+        ("Residui di lavorazione", "03 01 05", False, "fuel"),  # sawdust, shavings: by code
+        ("Fanghi di decantazione", "10 12 13", False, None),
+        ("Solid fuel to co-fire with coal in the CHP boilers", None, True, "fuel"),
+        ("Combustibile alternativo per il forno da clinker", None, True, "fuel"),
+        ("Argilla per impasti", None, True, None),
+    ],
+)
+def test_combustible_materials_and_fuel_needs(description, ewc, need, carrier) -> None:
+    assert material_carrier(description, ewc, need=need) == carrier
+
+
+def test_a_combustible_residue_new_to_the_routes_meets_a_need_for_fuel():
+    # No route takes draff and no word is shared with the boiler's need: only the fuel evidence
+    # links them, technical 0.5; the brickworks asking for clay gets nothing.
+    draff = _flow("draff", "out", "material", "Draff - wet spent malted barley grains", 30000,
+                  "t/yr", legal_status="by-product")  # fmt: skip
+    boiler = _flow("fuel", "in", "material", "Solid fuel to co-fire with coal", 50000, "t/yr")
+    clay = _flow("clay", "in", "material", "Argilla per impasti", 5000, "t/yr")
+    data = {
+        "format": "ecodistrict/1",
+        "district": {"name": "Test", "center": S, "radius_km": 30},
+        "companies": [
+            _company("distillery", "11.01", S, draff), _company("power", "35.12", A, boiler),
+            _company("bricks", "23.32", A, clay),
+        ],
+    }  # fmt: skip
+    model, problems = validate_district_data(data)
+    assert model is not None, problems
+    (match,) = match_district(model, routes=()).matches
+    assert (match.receiver, match.basis, match.fits["technical"]) == ("power", "declared", 0.5)
+    assert "a combustible material offered for a declared need for fuel" in match.reasons_en
+    assert (
+        "materiale combustibile offerto per un fabbisogno dichiarato di combustibile"
+        in match.reasons_it
+    )

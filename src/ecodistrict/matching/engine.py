@@ -202,6 +202,45 @@ def energy_carrier(description: str, temperature_c: float | None, *, need: bool)
     return carrier
 
 
+#: Materials burnt for their heating value (biomass, wood, husks, bagasse, plastics, rubber, a
+#: stated calorific value), told from the words of an offer or its EWC entry; and needs for a
+#: solid or liquid fuel ("solid fuel to co-fire with coal", "combustibile alternativo"). A fuel
+#: need can take a combustible material (MATERIAL_FUEL_FIT) when no recovery route or shared
+#: word links them: the usual gap when a residue is new to the knowledge base (draff, malt
+#: dust, dried sludge) but a boiler, a kiln or a power plant asks for fuel. Words compared whole,
+#: as `text.terms` makes them.
+COMBUSTIBLE_WORDS = (
+    "biomass", "biomassa", "wood", "legno", "legna", "sawdust", "segatura", "bark",
+    "corteccia", "husk", "hulls", "lolla", "glumelle", "chaff", "pula", "straw", "paglia",
+    "bagasse", "bagassa", "draff", "trebbie", "pomace", "sansa", "vinacce", "cippato", "pellet",
+    "plastic", "plastica", "rubber", "gomma", "tyre", "tire", "pneumatici", "calorific",
+    "calorifico", "fuel", "combustibile", "rdf", "srf", "css", "cdr",
+)  # fmt: skip
+COMBUSTIBLE_EWC = frozenset({
+    "02 01 03", "02 01 07", "03 01 01", "03 01 05", "03 03 01", "15 01 03", "16 01 03",
+    "17 02 01", "19 12 07", "19 12 10", "20 01 38", "20 02 01",
+})  # fmt: skip
+FUEL_NEED_WORDS = ("fuel", "combustibile", "combustible", "biocombustibile", "biofuel",
+                   "calorific", "calorifico")  # fmt: skip
+MATERIAL_FUEL_FIT = 0.5
+
+
+@lru_cache(maxsize=1)
+def _fuel_stems() -> tuple[frozenset[str], frozenset[str]]:
+    offer = frozenset(t for word in COMBUSTIBLE_WORDS for t in terms(word))
+    need = frozenset(t for word in FUEL_NEED_WORDS for t in terms(word))
+    return offer, need
+
+
+def material_carrier(description: str, ewc: str | None, *, need: bool) -> str | None:
+    """"fuel" for a combustible material offered (`need` False) or a need for fuel."""
+    offer_stems, need_stems = _fuel_stems()
+    words = terms(description)
+    if need:
+        return "fuel" if words & need_stems else None
+    return "fuel" if words & offer_stems or ewc in COMBUSTIBLE_EWC else None
+
+
 @dataclass(frozen=True)
 class MatchingOptions:
     top_k: int = 5
@@ -265,7 +304,7 @@ class _Output:
     route_ids: frozenset[str]
     legal_terms: frozenset[str]  # words of the EWC legal text, kept apart from the firm's own
     legal_norm: float
-    carrier: str | None = None  # energy only: heat, cold, electricity, fuel
+    carrier: str | None = None  # energy: heat, cold, electricity, fuel; material: fuel
     position: tuple[float, float, float] = (0.0, 0.0, 1.0)  # lat, lon (radians), cos(lat)
     # Routes taken by EWC code whose keywords the firm's own words do not name: the code alone
     # (a broad one such as 02 03 04, or a "99" n.o.s. code) is weaker evidence than code + words.
@@ -285,7 +324,7 @@ class _Input:
     terms: frozenset[str]
     norm: float
     route_ids: frozenset[str]
-    carrier: str | None = None  # energy only: heat, cold, electricity, fuel, fuel-for-heat
+    carrier: str | None = None  # energy: also fuel-for-heat; material: a fuel need
     water_fit: float | None = None  # water only: fit of recovered water for its use (None: no)
     # Routes of `route_ids` that the need names only by phrases many routes give: route id ->
     # the routes giving each of those phrases (`_Knowledge.generic_routes`; shared, not copied).
@@ -570,6 +609,8 @@ class _Index:
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=False)
                         if flow.kind == "energy"
+                        else material_carrier(flow.description, flow.ewc, need=False)
+                        if flow.kind == "material"
                         else None
                     )
                     self.outputs.append(
@@ -593,6 +634,8 @@ class _Index:
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=True)
                         if flow.kind == "energy"
+                        else material_carrier(flow.description, flow.ewc, need=True)
+                        if flow.kind == "material"
                         else None
                     )
                     water_fit = None
@@ -748,6 +791,8 @@ def output_keys(
         # A carrier fits a need by carrier alone (surplus heat for "space heating", no
         # temperature stated): a key per carrier it can serve.
         keys |= {(kind, "c", need) for offer, need in CARRIER_FIT if offer == output.carrier}
+    if kind == "material" and output.carrier is not None:
+        keys.add((kind, "c", output.carrier))
     if kind == "water":
         keys.add((kind, "water"))
     return keys
@@ -761,7 +806,7 @@ def input_keys(item: _Input) -> set[tuple[str, ...]]:
         keys.add((kind, "s", item.ewc[:5]))
     if kind == "energy" and item.flow.temperature_c is not None:
         keys.add((kind, "heat"))
-    if kind == "energy" and item.carrier is not None:
+    if kind in ("energy", "material") and item.carrier is not None:
         keys.add((kind, "c", item.carrier))
     if kind == "water":
         keys.add((kind, "water"))
@@ -894,6 +939,10 @@ def _declared_technical(
         components.append(item.water_fit)
         if evidence is not None:
             evidence["non_potable_use"] = True
+    elif output.carrier == "fuel" and item.carrier == "fuel":
+        components.append(MATERIAL_FUEL_FIT)  # a combustible material for a fuel need
+        if evidence is not None:
+            evidence["fuel_need"] = True
     if output.ewc and item.ewc:
         if output.ewc == item.ewc:
             components.append(1.0)

@@ -379,6 +379,9 @@ def _reasons(
     if evidence.get("non_potable_use"):
         en.append("the receiver's use does not need drinking water")
         it.append("l'uso del ricevente non richiede acqua potabile")
+    if evidence.get("fuel_need"):
+        en.append("a combustible material offered for a declared need for fuel")
+        it.append("materiale combustibile offerto per un fabbisogno dichiarato di combustibile")
     if candidate.road_km is not None:
         inside = candidate.road_km <= radius_km
         en.append(
