@@ -21,6 +21,7 @@ from ecodistrict.matching.engine import (
     ROAD_CIRCUITY,
     MatchingOptions,
     brute_force_candidates,
+    energy_carrier,
     material_carrier,
     rank_candidates,
     water_use_fit,
@@ -564,3 +565,10 @@ def test_a_combustible_residue_new_to_the_routes_meets_a_need_for_fuel():
         "materiale combustibile offerto per un fabbisogno dichiarato di combustibile"
         in match.reasons_it
     )
+
+
+def test_word_rules_read_words_inside_brackets_and_after_slashes():
+    # Words were split on spaces only: "(steam)" and "heating/cooling" matched no rule.
+    assert energy_carrier("Surplus (steam) from the boilers", None, need=False) == "heat"
+    assert water_use_fit("Acqua industriale (raffreddamento)") == 0.6
+    assert water_use_fit("Water for rinsing/cooling") == 0.6

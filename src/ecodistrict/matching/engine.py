@@ -42,7 +42,7 @@ from ecodistrict.matching.knowledge import (
     receiving_sector_level,
 )
 from ecodistrict.matching.spatial import FloatArray, IntArray, NearestPostings, unit_vectors
-from ecodistrict.matching.text import fold, phrase_terms, stem, terms
+from ecodistrict.matching.text import WORD, fold, phrase_terms, stem, terms
 from ecodistrict.units import UnitError, unit_conversion
 
 #: Road distance from great-circle distance: a network distance is about 1.2 times the
@@ -111,7 +111,7 @@ WATER_NON_CONTACT = ("raffre", "coolin", "antinc", "fire", "torri", "tower", "co
 def description_stems(description: str) -> tuple[str, ...]:
     """The stems of a description's words, in order, for the word rules of energy carriers and
     water uses (many firms write the same description: computed once per text)."""
-    return tuple(stem(w) for w in fold(description).replace("-", " ").split())
+    return tuple(stem(w) for w in WORD.findall(fold(description)))
 
 
 def water_non_contact(description: str) -> bool:

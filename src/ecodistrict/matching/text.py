@@ -17,7 +17,8 @@ from functools import lru_cache
 
 STEM_LENGTH = 6
 
-_WORD = re.compile(r"[a-z0-9]+")
+#: A word of a folded text: letters and digits (punctuation, hyphens and brackets split words).
+WORD = re.compile(r"[a-z0-9]+")
 
 STOP_WORDS = frozenset(
     [
@@ -310,7 +311,7 @@ def terms(text: str) -> frozenset[str]:
     for phrase, word in _PHRASES:
         if phrase in folded:
             folded = folded.replace(phrase, f" {phrase} {word} ")
-    for word in _WORD.findall(folded):
+    for word in WORD.findall(folded):
         if word in STOP_WORDS or (len(word) < 3 and not word.isdigit()):
             continue
         word = _SAME_AS.get(word, word)
