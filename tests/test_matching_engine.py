@@ -33,7 +33,7 @@ from ecodistrict.matching.knowledge import (
     avoided_factor,
 )
 from ecodistrict.matching.results import write_matches_json
-from ecodistrict.matching.text import STEM_LENGTH
+from ecodistrict.matching.text import STEM_LENGTH, terms
 
 SCRAP_ROUTE = RecoveryRoute(
     id="test-fired-scrap-to-bodies",
@@ -572,3 +572,11 @@ def test_word_rules_read_words_inside_brackets_and_after_slashes():
     assert energy_carrier("Surplus (steam) from the boilers", None, need=False) == "heat"
     assert water_use_fit("Acqua industriale (raffreddamento)") == 0.6
     assert water_use_fit("Water for rinsing/cooling") == 0.6
+
+
+def test_a_carbonate_is_not_carbon_and_alumina_is_not_aluminium():
+    # Cut to six letters, "carbonate" was "carbon" and "allumina" was "alluminio".
+    assert not terms("Sodium carbonate") & terms("Carbon black")
+    assert terms("carbonato di sodio") & terms("sodium carbonate") == {"carbnt"}
+    assert not terms("Allumina calcinata") & terms("Rottami di alluminio")
+    assert terms("alumina") == terms("allumina")

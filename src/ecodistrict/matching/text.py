@@ -287,10 +287,22 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+#: Words whose cut stem would be that of another material: a carbonate is not carbon
+#: ("carbonate" and "carbon" both cut to "carbon"), alumina (the oxide) is not aluminium.
+_OWN_STEMS: tuple[tuple[str, str], ...] = (
+    ("carbonat", "carbnt"),
+    ("alumina", "alumna"),
+    ("allumina", "alumna"),
+)
+
+
 def stem(word: str) -> str:
     """Drop final vowels and cut to STEM_LENGTH letters (numbers are kept whole)."""
     if word.isdigit():
         return word
+    for prefix, own in _OWN_STEMS:
+        if word.startswith(prefix):
+            return own
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]  # English plural: "tiles" meets "tile"
     trimmed = word.rstrip("aeiouy") or word
