@@ -580,3 +580,41 @@ def test_a_carbonate_is_not_carbon_and_alumina_is_not_aluminium():
     assert terms("carbonato di sodio") & terms("sodium carbonate") == {"carbnt"}
     assert not terms("Allumina calcinata") & terms("Rottami di alluminio")
     assert terms("alumina") == terms("allumina")
+
+
+def test_only_a_water_utility_may_treat_recovered_water_into_drinking_water():
+    need = "Raw water to treat by membranes for recharging an aquifer used for drinking water"
+    assert water_use_fit(need) is None
+    assert water_use_fit(need, water_utility=True) == 0.35
+    assert water_use_fit("Drinking water for the canteen", water_utility=True) is None
+
+
+def test_a_coded_output_is_taken_by_the_words_of_a_route_of_its_sub_chapter():
+    # The route lists 02 02 99; eggshells coded 02 02 03 (same sub-chapter) are taken by its
+    # keyword, a brick's 10 12 08 "eggshell-coloured" is not (another sub-chapter).
+    shells = RecoveryRoute(
+        id="test-eggshells", kind="material", title_it="Gusci", title_en="Eggshells",
+        takes=RouteTakes(("02 02 99",), (), ("gusci",), ("eggshells",), None),
+        operation="R3", legal_basis="by-product",
+        gives=RouteGives(("carbonato di calcio",), ("calcium carbonate",), ("calce",), ("lime",)),
+        receiving_sectors=("20.15",), substitutes=None, evidence="engineering", source=None,
+        rationale="test route", confidence=0.6,
+    )  # fmt: skip
+    data = {
+        "format": "ecodistrict/1",
+        "district": {"name": "Test", "center": S, "radius_km": 30},
+        "companies": [
+            _company("eggs", "10.89", S, _flow("shells", "out", "material", "Broken eggshells",
+                                               4000, "t/yr", ewc="02 02 03", legal_status="waste")),
+            _company("tiles", "23.31", S, _flow("scrap", "out", "material",
+                                                "Eggshells-coloured fired scrap", 100, "t/yr",
+                                                ewc="10 12 08", legal_status="waste")),
+            _company("lime", "20.15", A),
+        ],
+    }  # fmt: skip
+    model, problems = validate_district_data(data)
+    assert model is not None, problems
+    found = match_district(model, routes=(shells,)).matches
+    assert [(m.supplier, m.receiver, m.basis, m.route) for m in found] == [
+        ("eggs", "lime", "inferred", "test-eggshells")
+    ]

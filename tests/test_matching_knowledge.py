@@ -574,6 +574,8 @@ def _routes_taking_by_reading_every_route(
         named = any(k and k <= words for k in keywords)
         if ewc is not None and (take_ewc or route.takes.ewc_prefixes):
             took = ewc in take_ewc or any(ewc.startswith(p) for p in route.takes.ewc_prefixes)
+            # ... or its words, from a neighbouring entry of one of the route's sub-chapters
+            took = took or (named and ewc[:5] in {code[:5] for code in take_ewc})
         else:
             took = named
         if took:

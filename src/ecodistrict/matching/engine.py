@@ -96,7 +96,10 @@ POTABLE_DIVISIONS = frozenset({"10", "11", "21"})
 WATER_DRINKING = ("drinki", "sanita")
 WATER_POTABLE = ("potabi", "potabl")
 WATER_NEEDS_TREATMENT = ("demine", "deioni", "purifi", "ultrap", "osmos", "distil", "addolc",
-                         "soften")  # fmt: skip
+                         "soften", "membra", "ultraf")  # fmt: skip
+#: Water collection, treatment and supply: the one activity that may treat another firm's
+#: water into drinking water (its own treatment, its own permit).
+WATER_UTILITY_DIVISION = "36"
 WATER_DIRECT_USES = ("raffre", "coolin", "irrig", "lavagg", "washin", "impast", "mixing",
                      "proces", "indust", "antinc", "fire", "torri", "tower", "abbatt",
                      "scrubb", "rinse", "riscia", "conden", "boiler", "caldai")  # fmt: skip
@@ -119,12 +122,17 @@ def water_non_contact(description: str) -> bool:
     return any(w.startswith(WATER_NON_CONTACT) for w in words)
 
 
-def water_use_fit(description: str) -> float | None:
-    """Technical fit of recovered water for a need, from its use; None for drinking water."""
+def water_use_fit(description: str, *, water_utility: bool = False) -> float | None:
+    """Technical fit of recovered water for a need, from its use; None for drinking water,
+    except as raw water that a water utility (ATECO 36) treats itself (indirect potable reuse:
+    "raw water to treat by membranes for aquifer recharge")."""
     words = description_stems(description)
+    treated = any(w.startswith(WATER_NEEDS_TREATMENT) for w in words)
+    if water_utility and treated:
+        return WATER_USE_FIT["treatment"]
     if any(w.startswith(WATER_DRINKING) for w in words):
         return None
-    if any(w.startswith(WATER_NEEDS_TREATMENT) for w in words):
+    if treated:
         return WATER_USE_FIT["treatment"]
     if any(w.startswith(WATER_DIRECT_USES) for w in words):
         return WATER_USE_FIT["direct"]
@@ -438,10 +446,14 @@ class _Knowledge:
                 minimum = route.takes.min_temperature_c
                 if minimum is not None and (temperature is None or temperature < minimum):
                     continue
-                # A route that lists EWC codes takes a coded output only through its codes.
+                # A route that lists EWC codes takes a coded output through its codes, or
+                # through its keywords when the code is in the sub-chapter of one of them (the
+                # same producing process: eggshells coded 02 02 03, not the route's 02 02 99).
                 if ewc is not None and (take_ewc or route.takes.ewc_prefixes):
                     if ewc in take_ewc or any(ewc.startswith(p) for p in route.takes.ewc_prefixes):
                         by_code.add(route.id)
+                    elif any(code[:5] == ewc[:5] for code in take_ewc):
+                        by_words.add(route.id)
                 else:
                     by_words.add(route.id)
             found = self._by_code[key] = (frozenset(by_code), frozenset(by_words))
@@ -643,7 +655,10 @@ class _Index:
                         firm.division not in POTABLE_DIVISIONS
                         or water_non_contact(flow.description)
                     ):  # food and pharma: water touching the product must be drinking water
-                        water_fit = water_use_fit(flow.description)
+                        water_fit = water_use_fit(
+                            flow.description,
+                            water_utility=firm.division == WATER_UTILITY_DIVISION,
+                        )
                     firm.inputs.append(
                         _Input(firm, flow, flow.kind, _quantity(flow), flow.ewc, subchapter,
                                matched_words, norm, given, carrier, water_fit, generic,
