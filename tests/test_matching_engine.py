@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from matching_helpers import CENTRE, validated_district
 from typer.testing import CliRunner
 
 from ecodistrict import load_district_file
@@ -69,7 +70,7 @@ HEAT_ROUTE = RecoveryRoute(
 )
 ROUTES = (SCRAP_ROUTE, HEAT_ROUTE)
 
-S = {"lat": 44.58, "lon": 10.82}
+S = CENTRE  # the supplier, at the centre of the test districts
 A = {"lat": 44.59, "lon": 10.83}
 FAR = {"lat": 45.5, "lon": 11.9}
 
@@ -83,18 +84,6 @@ def _flow(fid: str, direction: str, kind: str, description: str, quantity: float
 def _company(cid: str, ateco: str, location: dict[str, float], *flows: dict[str, Any]) -> dict:
     return {"id": cid, "name": cid.title(), "ateco": ateco, "location": location,
             "flows": list(flows)}  # fmt: skip
-
-
-def _validated(*companies: dict[str, Any]) -> Any:
-    """A validated district of these companies around S."""
-    data = {
-        "format": "ecodistrict/1",
-        "district": {"name": "Test", "center": S, "radius_km": 30},
-        "companies": list(companies),
-    }
-    model, problems = validate_district_data(data)
-    assert model is not None, problems
-    return model
 
 
 def district_data() -> dict[str, Any]:
@@ -521,8 +510,8 @@ def test_a_long_description_keeps_its_common_material_word():
         _company(f"glass{n}", "23.13", A, _flow("s", "in", "material", "Silica sand", 100, "t/yr"))
         for n in range(3)
     ]
-    model = _validated(_company("sugar", "10.81", S, beet), _company("roads", "42.11", A, road),
-                       *others)  # fmt: skip
+    model = validated_district(_company("sugar", "10.81", S, beet),
+                               _company("roads", "42.11", A, road), *others)  # fmt: skip
     found = match_district(model, routes=()).matches
     receivers = {m.receiver for m in found if m.supplier_flow == "soil"}
     assert "roads" in receivers
@@ -553,8 +542,10 @@ def test_a_combustible_residue_new_to_the_routes_meets_a_need_for_fuel():
                   "t/yr", legal_status="by-product")  # fmt: skip
     boiler = _flow("fuel", "in", "material", "Solid fuel to co-fire with coal", 50000, "t/yr")
     clay = _flow("clay", "in", "material", "Argilla per impasti", 5000, "t/yr")
-    model = _validated(_company("distillery", "11.01", S, draff),
-                       _company("power", "35.12", A, boiler), _company("bricks", "23.32", A, clay))
+    model = validated_district(
+        _company("distillery", "11.01", S, draff), _company("power", "35.12", A, boiler),
+        _company("bricks", "23.32", A, clay),
+    )  # fmt: skip
     (match,) = match_district(model, routes=()).matches
     assert (match.receiver, match.basis, match.fits["technical"]) == ("power", "declared", 0.5)
     assert "a combustible material offered for a declared need for fuel" in match.reasons_en
@@ -597,7 +588,7 @@ def test_a_coded_output_is_taken_by_the_words_of_a_route_of_its_sub_chapter():
         receiving_sectors=("20.15",), substitutes=None, evidence="engineering", source=None,
         rationale="test route", confidence=0.6,
     )  # fmt: skip
-    model = _validated(
+    model = validated_district(
         _company("eggs", "10.89", S, _flow("shells", "out", "material", "Broken eggshells", 4000,
                                            "t/yr", ewc="02 02 03", legal_status="waste")),
         _company("tiles", "23.31", S, _flow("scrap", "out", "material",

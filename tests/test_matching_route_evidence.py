@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from matching_helpers import CENTRE, validated_district
 
-from ecodistrict.domain import validate_district_data
 from ecodistrict.matching import match_district
 from ecodistrict.matching.engine import (
     CODE_ONLY_ROUTE_FACTOR,
@@ -52,25 +52,14 @@ def _route(
 
 SALT = _route("test-salt", "sale", "81.23", 0.7)
 FISH = _route("test-fish", "pesce", "10.91", 0.9)
-HERE = {"lat": 44.58, "lon": 10.82}
+HERE = CENTRE
 # The two receivers stand at the same distance from the supplier (east and west of it).
 EAST = {"lat": 44.58, "lon": 10.86}
 WEST = {"lat": 44.58, "lon": 10.78}
 
 
-def _validated(*companies: dict[str, Any]) -> Any:
-    data: dict[str, Any] = {
-        "format": "ecodistrict/1",
-        "district": {"name": "Test", "center": HERE, "radius_km": 30},
-        "companies": list(companies),
-    }
-    model, problems = validate_district_data(data)
-    assert problems == []
-    return model
-
-
 def _district(description: str, legal_status: str = "by-product") -> Any:
-    return _validated(
+    return validated_district(
         {"id": "hams", "name": "Hams", "ateco": "10.13", "location": HERE, "flows": [
             {"id": "salt", "direction": "out", "kind": "material",
              "description": description, "quantity": 100, "unit": "t/yr",
@@ -110,7 +99,7 @@ def test_when_the_words_name_no_route_every_code_route_counts_at_the_code_only_s
 
 
 def test_a_product_is_proposed_only_to_a_firm_that_asks_for_it():
-    model = _validated(
+    model = validated_district(
         {"id": "saltworks", "name": "Saltworks", "ateco": "08.93", "location": HERE,
          "flows": [
              {"id": "salt", "direction": "out", "kind": "material",
@@ -143,7 +132,7 @@ def test_of_the_routes_both_flows_name_the_one_that_fits_the_receiver_counts():
     # confidence goes to feed mills, the other to road maintenance, the receiver's own class.
     feed = _route("test-salt-feed", "sale", "10.91", 0.9, gives=("disgelo",))
     roads = _route("test-salt-roads", "sale", "81.23", 0.5, gives=("disgelo",))
-    model = _validated(
+    model = validated_district(
         {"id": "hams", "name": "Hams", "ateco": "10.13", "location": HERE, "flows": [
             {"id": "salt", "direction": "out", "kind": "material",
              "description": "Sale di salatura dei prosciutti", "quantity": 100, "unit": "t/yr",
@@ -169,7 +158,7 @@ def test_a_need_that_names_only_what_many_routes_give_counts_less():
     others = [
         _route(f"test-other-{n}", f"residuo{n}", "23.51", 0.6, ("cemento",), None) for n in range(4)
     ]
-    model = _validated(
+    model = validated_district(
         {"id": "power", "name": "Power", "ateco": "35.11", "location": HERE, "flows": [
             {"id": "ash", "direction": "out", "kind": "material",
              "description": "Ceneri leggere di carbone", "quantity": 100, "unit": "t/yr",
