@@ -532,7 +532,7 @@ def test_a_long_description_keeps_its_common_material_word():
     ],
 )
 def test_combustible_materials_and_fuel_needs(description, ewc, need, carrier) -> None:
-    assert material_carrier(description, ewc, need=need) == carrier
+    assert material_carrier(terms(description), ewc, need=need) == carrier
 
 
 def test_a_combustible_residue_new_to_the_routes_meets_a_need_for_fuel():

@@ -240,10 +240,10 @@ def _fuel_stems() -> tuple[frozenset[str], frozenset[str]]:
     return offer, need
 
 
-def material_carrier(description: str, ewc: str | None, *, need: bool) -> str | None:
-    """"fuel" for a combustible material offered (`need` False) or a need for fuel."""
+def material_carrier(words: frozenset[str], ewc: str | None, *, need: bool) -> str | None:
+    """"fuel" for a combustible material offered (`need` False) or a need for fuel, from the
+    words of its description (`text.terms`) and its EWC code."""
     offer_stems, need_stems = _fuel_stems()
-    words = terms(description)
     if need:
         return "fuel" if words & need_stems else None
     return "fuel" if words & offer_stems or ewc in COMBUSTIBLE_EWC else None
@@ -621,7 +621,7 @@ class _Index:
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=False)
                         if flow.kind == "energy"
-                        else material_carrier(flow.description, flow.ewc, need=False)
+                        else material_carrier(own_words, flow.ewc, need=False)
                         if flow.kind == "material"
                         else None
                     )
@@ -646,7 +646,7 @@ class _Index:
                     carrier = (
                         energy_carrier(flow.description, flow.temperature_c, need=True)
                         if flow.kind == "energy"
-                        else material_carrier(flow.description, flow.ewc, need=True)
+                        else material_carrier(own_words, flow.ewc, need=True)
                         if flow.kind == "material"
                         else None
                     )
