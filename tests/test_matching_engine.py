@@ -579,7 +579,18 @@ def test_only_a_water_utility_may_treat_recovered_water_into_drinking_water():
 
 def test_a_coded_output_is_taken_by_the_words_of_a_route_of_its_sub_chapter():
     # The route lists 02 02 99; eggshells coded 02 02 03 (same sub-chapter) are taken by its
-    # keyword, a brick's 10 12 08 "eggshell-coloured" is not (another sub-chapter).
+    # keyword, a brick's 10 12 08 "eggshell-coloured" is not (another sub-chapter). The paper
+    # route lists 20 01 01: paper cups coded 20 01 99 (not otherwise specified) are taken by its
+    # keyword, glass coded 20 01 02 that names paper among its impurities is not (two specific
+    # codes of one sub-chapter are two materials).
+    paper = RecoveryRoute(
+        id="test-paper", kind="material", title_it="Carta", title_en="Paper",
+        takes=RouteTakes(("20 01 01",), (), ("carta",), ("paper",), None),
+        operation="R3", legal_basis="end-of-waste",
+        gives=RouteGives(("macero",), ("recovered paper",), (), ()),
+        receiving_sectors=("17.12",), substitutes=None, evidence="engineering", source=None,
+        rationale="test route", confidence=0.6,
+    )  # fmt: skip
     shells = RecoveryRoute(
         id="test-eggshells", kind="material", title_it="Gusci", title_en="Eggshells",
         takes=RouteTakes(("02 02 99",), (), ("gusci",), ("eggshells",), None),
@@ -595,8 +606,15 @@ def test_a_coded_output_is_taken_by_the_words_of_a_route_of_its_sub_chapter():
                                             "Eggshells-coloured fired scrap", 100, "t/yr",
                                             ewc="10 12 08", legal_status="waste")),
         _company("lime", "20.15", A),
+        _company("sorting", "38.32", S,
+                 _flow("glass", "out", "material", "Glass cullet with paper labels and caps", 900,
+                       "t/yr", ewc="20 01 02", legal_status="waste"),
+                 _flow("cups", "out", "material", "Used paper cups", 500, "t/yr",
+                       ewc="20 01 99", legal_status="waste")),
+        _company("mill", "17.12", A),
     )  # fmt: skip
-    found = match_district(model, routes=(shells,)).matches
-    assert [(m.supplier, m.receiver, m.basis, m.route) for m in found] == [
-        ("eggs", "lime", "inferred", "test-eggshells")
+    found = match_district(model, routes=(shells, paper)).matches
+    assert sorted((m.supplier, m.supplier_flow, m.receiver, m.basis, m.route) for m in found) == [
+        ("eggs", "shells", "lime", "inferred", "test-eggshells"),
+        ("sorting", "cups", "mill", "inferred", "test-paper"),
     ]

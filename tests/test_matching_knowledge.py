@@ -316,6 +316,7 @@ def test_heat_bands(by_id: dict[str, RecoveryRoute], routes: tuple[RecoveryRoute
         "heat-90-150c-to-drying": 90,
         "heat-above-150c-to-orc-power": 150,
         "steam-exchange-to-process-users": 120,
+        "geothermal-heat-to-direct-uses": 30,
     }
     assert {k: by_id[k].takes.min_temperature_c for k in temps} == temps
     energy = {r.id for r in routes if r.kind == "energy"}
@@ -574,8 +575,12 @@ def _routes_taking_by_reading_every_route(
         named = any(k and k <= words for k in keywords)
         if ewc is not None and (take_ewc or route.takes.ewc_prefixes):
             took = ewc in take_ewc or any(ewc.startswith(p) for p in route.takes.ewc_prefixes)
-            # ... or its words, from a neighbouring entry of one of the route's sub-chapters
-            took = took or (named and ewc[:5] in {code[:5] for code in take_ewc})
+            # ... or its words, when its code or one of the route's is the "99" entry of the
+            # other's sub-chapter
+            same_process = [code for code in take_ewc if code.split()[:2] == ewc.split()[:2]]
+            took = took or (
+                named and any("99" in (ewc.split()[2], code.split()[2]) for code in same_process)
+            )
         else:
             took = named
         if took:

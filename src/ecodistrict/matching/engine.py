@@ -447,12 +447,14 @@ class _Knowledge:
                 if minimum is not None and (temperature is None or temperature < minimum):
                     continue
                 # A route that lists EWC codes takes a coded output through its codes, or
-                # through its keywords when the code is in the sub-chapter of one of them (the
-                # same producing process: eggshells coded 02 02 03, not the route's 02 02 99).
+                # through its keywords when one of the two codes is the "99" (not otherwise
+                # specified) entry of the other's sub-chapter: the same producing process,
+                # eggshells coded 02 02 03 and the route's 02 02 99. Two specific codes of one
+                # sub-chapter name different materials (19 12 01 paper, 19 12 05 glass).
                 if ewc is not None and (take_ewc or route.takes.ewc_prefixes):
                     if ewc in take_ewc or any(ewc.startswith(p) for p in route.takes.ewc_prefixes):
                         by_code.add(route.id)
-                    elif any(code[:5] == ewc[:5] for code in take_ewc):
+                    elif any(_unspecified_of_same_process(code, ewc) for code in take_ewc):
                         by_words.add(route.id)
                 else:
                     by_words.add(route.id)
@@ -487,6 +489,12 @@ class _Knowledge:
         return frozenset(
             r for r in _named(self.gives_by_word, own_words) if self._gives_kind[r] == kind
         )
+
+
+def _unspecified_of_same_process(code: str, other: str) -> bool:
+    """Two EWC codes of one sub-chapter (the same producing process), one of them its "99"
+    entry (wastes not otherwise specified)."""
+    return code[:5] == other[:5] and (code.endswith("99") or other.endswith("99"))
 
 
 def _knowledge(
