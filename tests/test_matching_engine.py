@@ -472,6 +472,10 @@ def test_a_bounded_search_ranks_an_output_the_same_alone_or_in_a_chunk():
         # "Potable" names the source the need replaces when an industrial use is named:
         ("Feed water for the ultrapure water plant, now potable water from the mains", 0.35),
         ("Acqua potabile di rete usata per il raffreddamento", 0.6),
+        # ... and so does "drinking"; sanitary use is always drinking-water quality:
+        ("Water for quenching and cooling, now drawn from the drinking water supply", 0.6),
+        ("Acqua sanitaria e di raffreddamento", None),
+        ("Acqua per la tempra dei pezzi", 0.6),
         ("Process water", 0.6),
         ("Industrial water for the scrubbers", 0.6),
         ("Acqua per risciacquo", 0.6),
@@ -487,7 +491,8 @@ def test_word_rules_are_prefixes_of_stems() -> None:
     # The rules test the stems of a description's words, which are at most STEM_LENGTH letters:
     # a longer prefix ("process", "condens") would never match.
     rules = [
-        engine.WATER_DRINKING, engine.WATER_POTABLE, engine.WATER_NEEDS_TREATMENT,
+        engine.WATER_SANITARY, engine.WATER_DRINKING, engine.WATER_POTABLE,
+        engine.WATER_NEEDS_TREATMENT,
         engine.WATER_DIRECT_USES, engine.WATER_NON_CONTACT, engine.HEATING_PURPOSE,
         *engine.CARRIER_WORDS.values(),
     ]  # fmt: skip

@@ -92,8 +92,12 @@ POTABLE_DIVISIONS = frozenset({"10", "11", "21"})
 #: first; cooling, washing, irrigation, mixing and other process uses take recovered water as
 #: it is. "Potable" names a quality, which is the use only when the need names no industrial
 #: use: "cooling water, now potable water from the mains" is the classic case for reclaimed
-#: water.
-WATER_DRINKING = ("drinki", "sanita")
+#: water. "Drinking" is the use unless the need names a direct industrial use ("water for
+#: quenching, now drawn from the drinking water supply"); treatment alone does not lift it
+#: ("raw water to treat by membranes for an aquifer used for drinking water"). Sanitary use
+#: ("uso sanitario": washrooms, showers) is always drinking-water quality.
+WATER_SANITARY = ("sanita",)
+WATER_DRINKING = ("drinki",)
 WATER_POTABLE = ("potabi", "potabl")
 WATER_NEEDS_TREATMENT = ("demine", "deioni", "purifi", "ultrap", "osmos", "distil", "addolc",
                          "soften", "membra", "ultraf")  # fmt: skip
@@ -102,7 +106,8 @@ WATER_NEEDS_TREATMENT = ("demine", "deioni", "purifi", "ultrap", "osmos", "disti
 WATER_UTILITY_DIVISION = "36"
 WATER_DIRECT_USES = ("raffre", "coolin", "irrig", "lavagg", "washin", "impast", "mixing",
                      "proces", "indust", "antinc", "fire", "torri", "tower", "abbatt",
-                     "scrubb", "rinse", "riscia", "conden", "boiler", "caldai")  # fmt: skip
+                     "scrubb", "rinse", "riscia", "conden", "boiler", "caldai", "quench",
+                     "tempr")  # fmt: skip
 WATER_USE_FIT = {"treatment": 0.35, "direct": 0.6, "unknown": 0.5}
 #: Uses that never touch the product, open to food and pharma firms too (Reg. (EC) 852/2004,
 #: Annex II ch. VII: non-drinking water for steam, fire control and cooling).
@@ -128,13 +133,16 @@ def water_use_fit(description: str, *, water_utility: bool = False) -> float | N
     "raw water to treat by membranes for aquifer recharge")."""
     words = description_stems(description)
     treated = any(w.startswith(WATER_NEEDS_TREATMENT) for w in words)
+    direct = any(w.startswith(WATER_DIRECT_USES) for w in words)
     if water_utility and treated:
         return WATER_USE_FIT["treatment"]
-    if any(w.startswith(WATER_DRINKING) for w in words):
+    if any(w.startswith(WATER_SANITARY) for w in words):
+        return None
+    if not direct and any(w.startswith(WATER_DRINKING) for w in words):
         return None
     if treated:
         return WATER_USE_FIT["treatment"]
-    if any(w.startswith(WATER_DIRECT_USES) for w in words):
+    if direct:
         return WATER_USE_FIT["direct"]
     if any(w.startswith(WATER_POTABLE) for w in words):
         return None
