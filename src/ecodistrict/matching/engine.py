@@ -550,8 +550,9 @@ class _Index:
         self.knowledge = knowledge
         self.firms: list[_Firm] = []
         self.outputs: list[_Output] = []
-        document_frequency: Counter[str] = Counter()
-        flow_count = 0
+        # Document frequencies counted once per distinct (description, code): many firms write
+        # the same texts.
+        texts: Counter[tuple[str, str | None]] = Counter()
         routes_of_sector: dict[str, frozenset[str]] = {}
         class_routes: dict[str, frozenset[str]] = {}
         # Flows (and firms) with equal features have equal technical fits: one number each,
@@ -576,9 +577,12 @@ class _Index:
             firm.signature = signatures.setdefault(("firm", company.ateco), len(signatures))
             self.firms.append(firm)
             for flow in company.flows:
-                document_frequency.update(terms(flow.description) | _ewc_terms(flow.ewc))
-                flow_count += 1
-        count = max(1, flow_count)
+                texts[(flow.description, flow.ewc)] += 1
+        document_frequency: Counter[str] = Counter()
+        for (description, code), flows in texts.items():
+            for term in terms(description) | _ewc_terms(code):
+                document_frequency[term] += flows
+        count = max(1, texts.total())
         self.idf = {
             t: math.log((count + 1) / (df + 1)) + 1.0 for t, df in document_frequency.items()
         }
@@ -1273,31 +1277,43 @@ def _rank_chunk(
         firm = index.firms[int(rows.firm[row])]
         item_number = int(rows.item[row])
         item = index.inputs[item_number] if item_number >= 0 else None
-        # The winners scored again with their evidence (same formula, so the same score).
-        again = score_pair(output, firm, item, index, options)
-        assert again is not None and again.score == float(rows.score[row])
-        explained[output.number - start].append(again)
+        # The winners take their evidence from `_technical` (memoised per pair of signatures)
+        # and their fits from the arrays: what `score_pair` computes, without computing it
+        # again (a test checks that they are equal).
+        found = _technical(output, firm, item, index)
+        assert found is not None
+        technical, _, evidence = found
+        quantity_fit, distance_fit, legal_fit, road_km = rows.parts[row].tolist()
+        candidate = Candidate(
+            output, firm, item, "declared" if item is not None else "inferred",
+            float(rows.score[row]), technical, quantity_fit, distance_fit,
+            CONTINUITY_FIT.get(output.flow.available, 0.8), legal_fit, road_km,
+            evidence if evidence is not None else {},
+        )  # fmt: skip
+        explained[output.number - start].append(candidate)
     return explained
 
 
 @dataclass(frozen=True, slots=True)
 class _Pairs:
     """Candidate pairs of a chunk, one per row: output (its row in the chunk), receiving firm,
-    input (-1: inferred) and, once scored, the score."""
+    input (-1: inferred) and, once scored, the score and its parts (quantity fit, distance
+    fit, legal fit, road km: one row of `parts` each)."""
 
     out: IntArray
     firm: IntArray
     item: IntArray
     score: FloatArray
+    parts: FloatArray
 
     @staticmethod
     def empty() -> _Pairs:
         none = np.empty(0, dtype=np.int64)
-        return _Pairs(none, none, none, np.empty(0, dtype=np.float64))
+        return _Pairs(none, none, none, np.empty(0), np.empty((0, 4)))
 
     @staticmethod
     def unscored(out: IntArray, firm: IntArray, item: IntArray) -> _Pairs:
-        return _Pairs(out, firm, item, np.full(len(out), np.nan))
+        return _Pairs(out, firm, item, np.full(len(out), np.nan), np.full((len(out), 4), np.nan))
 
     @staticmethod
     def joined(first: _Pairs, second: _Pairs) -> _Pairs:
@@ -1306,10 +1322,13 @@ class _Pairs:
             np.concatenate((first.firm, second.firm)),
             np.concatenate((first.item, second.item)),
             np.concatenate((first.score, second.score)),
+            np.concatenate((first.parts, second.parts)),
         )
 
     def take(self, rows: IntArray | NDArray[np.bool_]) -> _Pairs:
-        return _Pairs(self.out[rows], self.firm[rows], self.item[rows], self.score[rows])
+        return _Pairs(
+            self.out[rows], self.firm[rows], self.item[rows], self.score[rows], self.parts[rows]
+        )
 
 
 def _rank_in_group(groups: IntArray) -> IntArray:
@@ -1445,7 +1464,8 @@ def _scored(
         + weights["continuity"][number] * index.output_continuity[number]
         + weights["legal"][number] * legal
     )
-    return _Pairs(out, firm, item, score)
+    parts = np.column_stack((quantity_fit, distance_fit, legal, road_km))
+    return _Pairs(out, firm, item, score, parts)
 
 
 def _technical_fits(
