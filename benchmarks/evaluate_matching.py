@@ -453,12 +453,16 @@ def evaluate(
     from ecodistrict.domain import validate_district_data
 
     results: list[CaseResult] = []
+    # A tune exchange's district holds the firms of the tune exchanges of its park only: were a
+    # held-out firm of the same park among them, the tune figures would tell of the test split.
+    tune_only = [c for c in cases if c["split"] != "test"]
     for case in cases:
         if case["split"] not in splits:
             continue
+        pool = cases if case["split"] == "test" else tune_only
         for scenario in SCENARIOS:
             data, target = build_case_district(
-                case, cases, distractors, scenario, seed=seed, radius_km=radius_km
+                case, pool, distractors, scenario, seed=seed, radius_km=radius_km
             )
             district, problems = validate_district_data(data)
             if district is None:

@@ -628,3 +628,27 @@ def test_a_coded_output_is_taken_by_the_words_of_a_route_of_its_sub_chapter():
         ("eggs", "shells", "lime", "inferred", "test-eggshells"),
         ("sorting", "cups", "mill", "inferred", "test-paper"),
     ]
+
+
+def test_purified_water_serves_a_need_for_purified_water_as_it_is():
+    # A wafer fab asks for water to feed its ultrapure plant (it needs treatment: 0.35); an
+    # offer already through reverse osmosis serves it as it is (0.6), with its reason. No route
+    # and no shared word: the water-use fit is the whole technical fit.
+    model = validated_district(
+        _company("ro", "36.00", S, _flow("permeate", "out", "water",
+                                         "Permeate of a reverse osmosis unit", 100000, "m3/yr")),
+        _company("wwtp", "37.00", S, _flow("effluent", "out", "water",
+                                           "Treated effluent of the sewage works", 100000,
+                                           "m3/yr")),
+        _company("fab", "26.11", A, _flow("feed", "in", "water",
+                                          "Feed water for the ultrapure water plant", 50000,
+                                          "m3/yr", origin="virgin")),
+    )  # fmt: skip
+    found = {m.supplier: m for m in match_district(model, routes=()).matches}
+    assert found["ro"].fits["technical"] == 0.6
+    assert found["wwtp"].fits["technical"] == 0.35
+    assert "the water offered is already purified, as the need asks" in found["ro"].reasons_en
+    assert "l'acqua offerta è già depurata al livello che il fabbisogno richiede" in (
+        found["ro"].reasons_it
+    )
+    assert not any("purified" in r for r in found["wwtp"].reasons_en)

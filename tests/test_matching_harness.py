@@ -530,6 +530,39 @@ def test_evaluate_with_a_fake_engine_and_the_baseline() -> None:
     assert "| engine | declared |" in report and "| baseline | declared |" in report
 
 
+def test_a_tune_district_holds_no_firm_of_a_held_out_exchange() -> None:
+    # Kwinana's five exchanges, one of them made held-out: its receiver, a firm of no other
+    # exchange, is in the districts of the held-out exchange only.
+    subset = [dict(c) for c in CASES if c["park"] == "Kwinana (AU)"]
+
+    def key(firm: dict[str, Any]) -> tuple[str, str]:
+        return em.firm_key("Kwinana (AU)", firm)
+
+    held = next(
+        c for c in subset
+        if [key(d[role]) for d in subset for role in ("supplier", "receiver")].count(
+            key(c["receiver"])) == 1
+    )  # fmt: skip
+    held["split"] = "test"
+    sizes: list[int] = []
+
+    def counting_engine(district: Any, top_k: int = 10) -> SimpleNamespace:
+        sizes.append(len(district.companies))
+        return SimpleNamespace(matches=[])
+
+    em.evaluate(subset, DISTRACTORS, splits=em.SPLITS, engine=counting_engine)
+
+    def expected(case: dict[str, Any], pool: list[dict[str, Any]]) -> int:
+        # A district holds the receivers of the park's exchanges, the supplier, 40 distractors.
+        return len({key(c["receiver"]) for c in pool} | {key(case["supplier"])}) + 40
+
+    tune = [c for c in subset if c is not held]
+    # The engine runs case by case, each in both scenarios.
+    wanted = [expected(c, subset if c is held else tune) for c in subset for _ in em.SCENARIOS]
+    assert sizes == wanted
+    assert expected(held, subset) == expected(held, tune) + 1
+
+
 def test_report_without_engine_says_so() -> None:
     subset = [c for c in CASES if c["park"] == "Aalborg (DK)"]
     results = em.evaluate(subset, DISTRACTORS, engine=None)

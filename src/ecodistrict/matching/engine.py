@@ -101,6 +101,9 @@ WATER_DRINKING = ("drinki",)
 WATER_POTABLE = ("potabi", "potabl")
 WATER_NEEDS_TREATMENT = ("demine", "deioni", "purifi", "ultrap", "osmos", "distil", "addolc",
                          "soften", "membra", "ultraf")  # fmt: skip
+#: Offers that already have the quality such needs ask for (reverse osmosis, demineralised,
+#: deionised, ultrapure, distilled water).
+WATER_PURIFIED = ("osmos", "demine", "deioni", "ultrap", "distil")
 #: Water collection, treatment and supply: the one activity that may treat another firm's
 #: water into drinking water (its own treatment, its own permit).
 WATER_UTILITY_DIVISION = "36"
@@ -120,6 +123,13 @@ def description_stems(description: str) -> tuple[str, ...]:
     """The stems of a description's words, in order, for the word rules of energy carriers and
     water uses (many firms write the same description: computed once per text)."""
     return tuple(stem(w) for w in WORD.findall(fold(description)))
+
+
+def water_purified(description: str) -> bool:
+    """Water offered already purified (reverse osmosis, demineralised, deionised, ultrapure,
+    distilled): it serves a need for purified water as it is."""
+    words = description_stems(description)
+    return any(w.startswith(WATER_PURIFIED) for w in words)
 
 
 def water_non_contact(description: str) -> bool:
@@ -320,7 +330,8 @@ class _Output:
     route_ids: frozenset[str]
     legal_terms: frozenset[str]  # words of the EWC legal text, kept apart from the firm's own
     legal_norm: float
-    carrier: str | None = None  # energy: heat, cold, electricity, fuel; material: fuel
+    carrier: str | None = None  # energy: heat, cold, electricity, fuel; material: fuel;
+    # water: purified
     position: tuple[float, float, float] = (0.0, 0.0, 1.0)  # lat, lon (radians), cos(lat)
     # Routes taken by EWC code whose keywords the firm's own words do not name: the code alone
     # (a broad one such as 02 03 04, or a "99" n.o.s. code) is weaker evidence than code + words.
@@ -643,6 +654,8 @@ class _Index:
                         if flow.kind == "energy"
                         else material_carrier(own_words, flow.ewc, need=False)
                         if flow.kind == "material"
+                        else "purified"
+                        if flow.kind == "water" and water_purified(flow.description)
                         else None
                     )
                     self.outputs.append(
@@ -971,7 +984,13 @@ def _declared_technical(
     elif output.kind == "water":
         if item.water_fit is None:
             return None  # drinking water, or water touching food: never another firm's water
-        components.append(item.water_fit)
+        if item.water_fit == WATER_USE_FIT["treatment"] and output.carrier == "purified":
+            # The need asks for purified water, and the offer already is.
+            components.append(WATER_USE_FIT["direct"])
+            if evidence is not None:
+                evidence["purified_water"] = True
+        else:
+            components.append(item.water_fit)
         if evidence is not None:
             evidence["non_potable_use"] = True
     elif output.carrier == "fuel" and item.carrier == "fuel":
