@@ -664,3 +664,25 @@ def test_no_keyword_is_only_a_process_word(routes: tuple[RecoveryRoute, ...]) ->
             continue
         for keyword in (*route.takes.keywords_it, *route.takes.keywords_en):
             assert phrase_terms(keyword) not in process_terms, (route.id, keyword)
+
+
+@pytest.mark.parametrize(
+    ("need", "named", "not_named"),
+    [
+        # "Recovered paper" lost "recovered" (a stop word) and named every need for paper: a
+        # converter asking for parent reels of tissue is no buyer of waste paper.
+        ("Bobine madri di carta tissue", set(), {"dm2020-188-paper-board"}),
+        ("Paper reels for corrugating", set(), {"dm2020-188-paper-board"}),
+        ("Carta da macero per l'impasto", {"dm2020-188-paper-board"}, set()),
+        ("Paper for recycling, sorted grades", {"dm2020-188-paper-board"}, set()),
+        # "Recovered oil" was "oil": a need for vegetable oils named the used-oil routes.
+        ("Oli vegetali e cere", set(), {"machining-emulsions-treatment-oil-recovery",
+                                         "separator-oils-sludges-recovery"}),
+    ],
+)
+def test_a_need_for_a_product_does_not_name_the_route_of_its_waste(
+    need: str, named: set[str], not_named: set[str]
+) -> None:
+    given = _knowledge(None, None).routes_giving("material", terms(need))
+    assert named <= given
+    assert not (not_named & given)
