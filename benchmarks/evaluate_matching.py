@@ -745,8 +745,9 @@ def render_docs(
         "1ba9ec4); the 47 of `exchanges-2026-12g-*`, read once: 0.89 / 0.94, 0.57 / 0.74 "
         "(commit d981b16); the 50 of `exchanges-2026-12h-*`, read once: 0.80 / 0.90, "
         "0.52 / 0.70 (commit e14aa23); the 50 of `exchanges-2026-12i-*`, read once: "
-        "0.84 / 0.94, 0.48 / 0.54 (commit 925bce8). The **test** split is the exchanges of "
-        "`exchanges-2026-12j-*`, compiled while the ninth batch waited to be read: the "
+        "0.84 / 0.94, 0.48 / 0.54 (commit 925bce8); the 50 of `exchanges-2026-12j-*`, read "
+        "once: 0.82 / 0.98, 0.56 / 0.72 (commit 852f87c). The **test** split is the exchanges "
+        "of `exchanges-2026-12k-*`, compiled while the tenth batch waited to be read: the "
         "figures below are of its first reading (its date and engine commit are in "
         "docs/matching.md).",
         "",
