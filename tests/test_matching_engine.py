@@ -580,6 +580,15 @@ def test_a_carbonate_is_not_carbon_and_alumina_is_not_aluminium():
     assert terms("alumina") == terms("allumina")
 
 
+def test_short_words_keep_three_letters_of_their_stem():
+    # Dropping every final vowel made "soia" and the preposition "sui" both "s", and "uva" the
+    # "UV" of a disinfection: a soybean-meal need shared a word with any text "sui fertilizzanti".
+    assert not terms("Farina di estrazione di soia") & terms("normativa sui fertilizzanti")
+    assert terms("Farina di estrazione di soia") == {"estraz", "farin", "soi"}
+    assert not terms("Uva da vino") & terms("UV disinfection")
+    assert terms("olio") == terms("oli") == {"oli", "oil"}  # with the glossary's English
+
+
 def test_only_a_water_utility_may_treat_recovered_water_into_drinking_water():
     need = "Raw water to treat by membranes for recharging an aquifer used for drinking water"
     assert water_use_fit(need) is None

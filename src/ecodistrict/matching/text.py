@@ -16,6 +16,8 @@ import unicodedata
 from functools import lru_cache
 
 STEM_LENGTH = 6
+#: The shortest stem: trailing vowels are dropped down to three letters, no further.
+MIN_STEM_LENGTH = 3
 
 #: A word of a folded text: letters and digits (punctuation, hyphens and brackets split words).
 WORD = re.compile(r"[a-z0-9]+")
@@ -64,6 +66,15 @@ STOP_WORDS = frozenset(
         "su",
         "sul",
         "sulla",
+        "sullo",
+        "sulle",
+        "sui",
+        "sugli",
+        "dallo",
+        "dello",
+        "nello",
+        "col",
+        "coi",
         "tra",
         "fra",
         "un",
@@ -297,7 +308,8 @@ _OWN_STEMS: tuple[tuple[str, str], ...] = (
 
 
 def stem(word: str) -> str:
-    """Drop final vowels and cut to STEM_LENGTH letters (numbers are kept whole)."""
+    """Drop final vowels and cut to STEM_LENGTH letters (numbers are kept whole); a stem keeps
+    at least the word's first three letters ("soia" was "s", as "sui" was; "uva" was "uv")."""
     if word.isdigit():
         return word
     for prefix, own in _OWN_STEMS:
@@ -305,7 +317,9 @@ def stem(word: str) -> str:
             return own
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]  # English plural: "tiles" meets "tile"
-    trimmed = word.rstrip("aeiouy") or word
+    trimmed = word.rstrip("aeiouy")
+    if len(trimmed) < MIN_STEM_LENGTH:
+        trimmed = word[:MIN_STEM_LENGTH]
     return trimmed[:STEM_LENGTH]
 
 
