@@ -1259,7 +1259,7 @@ def _rank_chunk(
 ) -> list[list[Candidate]]:
     """The best `top_k` receivers of the outputs `start`..`stop`, with options already
     `bounded`: candidates found, pruned and scored for the whole chunk with array operations;
-    the winners scored again one by one, with their evidence, by `score_pair`."""
+    the winners explained one by one, with the evidence of `_technical`."""
     outputs = index.outputs[start:stop]
     if not outputs:
         return []

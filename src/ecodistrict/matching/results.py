@@ -59,8 +59,9 @@ def landfill_factor_key(ewc: str | None) -> str:
     return LANDFILL_DEFAULT
 
 
-# Not frozen: a frozen dataclass sets each field through object.__setattr__, which took a tenth
-# of the time of matching a large district (measured); nothing mutates them.
+# Impact and Match are not frozen: a frozen dataclass sets each field through
+# object.__setattr__, which took up to a tenth of the time of matching a large district
+# (measured); nothing mutates them.
 @dataclass(slots=True)
 class Impact:
     co2_avoided_t_per_yr: float | None
