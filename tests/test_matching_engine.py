@@ -657,7 +657,7 @@ def test_purified_water_serves_a_need_for_purified_water_as_it_is():
     assert found["ro"].fits["technical"] == 0.6
     assert found["wwtp"].fits["technical"] == 0.35
     assert "the water offered is already purified, as the need asks" in found["ro"].reasons_en
-    assert "l'acqua offerta è già depurata al livello che il fabbisogno richiede" in (
+    assert "l'acqua offerta è già trattata al grado di purezza richiesto dal fabbisogno" in (
         found["ro"].reasons_it
     )
     assert not any("purified" in r for r in found["wwtp"].reasons_en)

@@ -384,7 +384,7 @@ def _reasons(
         it.append("l'uso del ricevente non richiede acqua potabile")
     if evidence.get("purified_water"):
         en.append("the water offered is already purified, as the need asks")
-        it.append("l'acqua offerta è già depurata al livello che il fabbisogno richiede")
+        it.append("l'acqua offerta è già trattata al grado di purezza richiesto dal fabbisogno")
     if evidence.get("fuel_need"):
         en.append("a combustible material offered for a declared need for fuel")
         it.append("materiale combustibile offerto per un fabbisogno dichiarato di combustibile")
