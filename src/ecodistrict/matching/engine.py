@@ -1306,7 +1306,7 @@ def _rank_chunk(
         candidate = Candidate(
             output, firm, item, "declared" if item is not None else "inferred",
             float(rows.score[row]), technical, quantity_fit, distance_fit,
-            CONTINUITY_FIT.get(output.flow.available, 0.8), legal_fit, road_km,
+            float(index.output_continuity[output.number]), legal_fit, road_km,
             evidence if evidence is not None else {},
         )  # fmt: skip
         explained[output.number - start].append(candidate)
