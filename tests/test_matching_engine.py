@@ -34,7 +34,7 @@ from ecodistrict.matching.knowledge import (
     avoided_factor,
 )
 from ecodistrict.matching.results import write_matches_json
-from ecodistrict.matching.text import STEM_LENGTH, terms
+from ecodistrict.matching.text import STEM_LENGTH, phrase_terms, terms
 
 SCRAP_ROUTE = RecoveryRoute(
     id="test-fired-scrap-to-bodies",
@@ -587,6 +587,26 @@ def test_short_words_keep_three_letters_of_their_stem():
     assert terms("Farina di estrazione di soia") == {"estraz", "farin", "soi"}
     assert not terms("Uva da vino") & terms("UV disinfection")
     assert terms("olio") == terms("oli") == {"oli", "oil"}  # with the glossary's English
+
+
+def test_a_specific_name_also_gives_its_family():
+    # "Polipropilene e polietilene" shared no word with "plastiche a base poliolefinica", and a
+    # need for "fermentable sugar" none with dextrose syrup: both now meet through the family.
+    need = terms("Polimeri termoplastici (polipropilene e polietilene) per lo stampaggio")
+    assert need & terms("Granulo di plastiche miste a base poliolefinica") == {"polyolf"}
+    assert terms("Dextrose (glucose) syrup") & terms("Fermentable sugar feedstock") == {"sugar"}
+    assert terms("granuli di PP e PE") == {"granul", "polypr", "polyet", "polyolf"}
+    assert "polyolf" not in terms("Polyols for flexible foams")  # a polyol is no polyolefin
+    # A keyword asks for its own words: "polietilene" is not named by any polyolefin.
+    assert phrase_terms("polietilene") == {"poliet"}
+
+
+def test_a_base_di_says_what_a_flow_is_made_of_not_what_it_is():
+    # "a base poliolefinica" shared the stem "bas" with a need for "basi per gelato".
+    assert not terms("Plastiche a base poliolefinica") & terms("Zucchero e basi per gelato")
+    assert terms("Vernici a base d'acqua") == terms("vernici acqua")
+    assert terms("Water-based paints") == {"paint", "water"}
+    assert "bas" in terms("Olio base rigenerato")  # "base oil" is a product
 
 
 def test_only_a_water_utility_may_treat_recovered_water_into_drinking_water():

@@ -686,3 +686,28 @@ def test_a_need_for_a_product_does_not_name_the_route_of_its_waste(
     given = _knowledge(None, None).routes_giving("material", terms(need))
     assert named <= given
     assert not (not_named & given)
+
+
+@pytest.mark.parametrize(
+    ("kind", "ewc", "description", "receiver", "route"),
+    [
+        # Gaps seen in the opened batches, each a documented practice (recovery-routes.yaml).
+        ("material", None, "High-purity gypsum cake from zinc refining, agricultural grade",
+         "01.14", "byproduct-gypsum-to-soil-amendment"),
+        ("material", "19 01 13", "Fly ash from the melting furnaces, high in heavy metals",
+         "24.44", "melting-fly-ash-to-nonferrous-smelters"),
+        ("material", "02 01 06", "Pollina con lettiera esausta a fine ciclo",
+         "20.15", "poultry-manure-to-organic-fertiliser"),
+        ("material", None, "Concentrated potato fruit juice after starch and protein recovery",
+         "01.11", "potato-fruit-juice-to-fertiliser"),
+        ("material", None, "Sciroppo di glucosio da idrolisi dell'amido di mais",
+         "20.16", "starch-sugars-to-fermentation"),
+    ],
+)
+def test_routes_added_from_the_opened_batches(
+    by_id: dict[str, RecoveryRoute], kind: str, ewc: str | None, description: str,
+    receiver: str, route: str,
+) -> None:  # fmt: skip
+    taken, _ = _knowledge(None, None).routes_taking(kind, ewc, terms(description), None)
+    assert route in taken
+    assert receiving_sector_matches(by_id[route], receiver)

@@ -292,6 +292,11 @@ _SAME_AS: dict[str, str] = {
 }
 
 
+#: "a base di calce", "a base poliolefinica", "water-based": the words that follow say what the
+#: flow is made of, "base" itself says nothing ("basi per gelato", "olio base" keep it).
+_COMPOSITION = re.compile(r"\ba base(?: d[i'])?\b|\bbased\b")
+
+
 def fold(text: str) -> str:
     """Lower case without accents."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -302,6 +307,8 @@ def fold(text: str) -> str:
 #: ("carbonate" and "carbon" both cut to "carbon"), alumina (the oxide) is not aluminium.
 _OWN_STEMS: tuple[tuple[str, str], ...] = (
     ("carbonat", "carbnt"),
+    ("polyolefin", "polyolf"),  # not the polyols of polyurethanes
+    ("poliolefin", "polyolf"),
     ("alumina", "alumna"),
     ("allumina", "alumna"),
 )
@@ -328,16 +335,58 @@ def _glossary() -> dict[str, str]:
     return {stem(it): stem(en) for it, en in _GLOSSARY_WORDS.items() if stem(it) != stem(en)}
 
 
+#: Words that name a kind of a wider family, by the start of the folded word: the description
+#: also gets the family's term, so that a need for "polyethylene" meets "polyolefin" pellets and
+#: a need for "fermentable sugars" meets glucose syrup. Only families a buyer names by their
+#: common name (polyolefins are polyethylene and polypropylene; glucose, dextrose, sucrose,
+#: fructose and lactose are sugars); "PE" and "PP" are the trade's abbreviations.
+_FAMILY_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("polyethylen", ("polyethylene", "polyolefin")),
+    ("polietilen", ("polyethylene", "polyolefin")),
+    ("hdpe", ("polyethylene", "polyolefin")),
+    ("ldpe", ("polyethylene", "polyolefin")),
+    ("lldpe", ("polyethylene", "polyolefin")),
+    ("polypropylen", ("polypropylene", "polyolefin")),
+    ("polipropilen", ("polypropylene", "polyolefin")),
+    ("polyolefin", ("polyolefin",)),
+    ("poliolefin", ("polyolefin",)),
+    ("glucos", ("sugar",)),
+    ("dextros", ("glucose", "sugar")),
+    ("destros", ("glucose", "sugar")),
+    ("fructos", ("sugar",)),
+    ("fruttos", ("sugar",)),
+    ("sucros", ("sugar",)),
+    ("saccaros", ("sugar",)),
+    ("lactos", ("sugar",)),
+    ("lattos", ("sugar",)),
+    ("zuccher", ("sugar",)),
+)
+#: Two-letter trade abbreviations kept as words (other words under three letters are dropped).
+_SHORT_WORDS: dict[str, tuple[str, ...]] = {
+    "pe": ("polyethylene", "polyolefin"),
+    "pp": ("polypropylene", "polyolefin"),
+}
+
+
+def _family_terms(word: str) -> tuple[str, ...]:
+    for prefix, family in _FAMILY_PREFIXES:
+        if word.startswith(prefix):
+            return tuple(stem(w) for w in family)
+    return ()
+
+
 @lru_cache(maxsize=65536)
-def terms(text: str) -> frozenset[str]:
-    """The normalised terms of a text: stems, with Italian stems also given in English."""
+def _terms(text: str, families: bool) -> frozenset[str]:
     glossary = _glossary()
     found: set[str] = set()
-    folded = fold(text)
+    folded = _COMPOSITION.sub(" ", fold(text))
     for phrase, word in _PHRASES:
         if phrase in folded:
             folded = folded.replace(phrase, f" {phrase} {word} ")
     for word in WORD.findall(folded):
+        if families and word in _SHORT_WORDS:
+            found.update(stem(w) for w in _SHORT_WORDS[word])
+            continue
         if word in STOP_WORDS or (len(word) < 3 and not word.isdigit()):
             continue
         word = _SAME_AS.get(word, word)
@@ -345,9 +394,18 @@ def terms(text: str) -> frozenset[str]:
         found.add(stemmed)
         if stemmed in glossary:
             found.add(glossary[stemmed])
+        if families:
+            found.update(_family_terms(word))
     return frozenset(found)
 
 
+def terms(text: str) -> frozenset[str]:
+    """The normalised terms of a text: stems, with Italian stems also given in English and
+    specific names also given their family's ("polipropilene" also gives "polyolefin")."""
+    return _terms(text, True)
+
+
 def phrase_terms(phrase: str) -> frozenset[str]:
-    """Terms of a keyword phrase: a description matches it when it contains all of them."""
-    return terms(phrase)
+    """Terms of a keyword phrase: a description matches it when it contains all of them (a
+    keyword asks for its own words, not for their family)."""
+    return _terms(phrase, False)
