@@ -702,6 +702,21 @@ def test_a_need_for_a_product_does_not_name_the_route_of_its_waste(
          "01.11", "potato-fruit-juice-to-fertiliser"),
         ("material", None, "Sciroppo di glucosio da idrolisi dell'amido di mais",
          "20.16", "starch-sugars-to-fermentation"),
+        # Gaps of the inferred scenario of the tune split.
+        ("water", None, "Treated effluent of the municipal wastewater plant", "36.00",
+         "treated-effluent-to-water-reclamation-utility"),
+        ("material", None, "Desalination brine, reject of the reverse osmosis plant", "08.93",
+         "desalination-brine-to-salt-works"),
+        ("material", "05 01 08", "Visbreaker tar and vacuum residue", "35.11",
+         "refinery-heavy-residues-to-gasification-power"),
+        ("material", None, "Captured CO2 from the ethylene glycol plant", "20.14",
+         "captured-co2-to-methanol-urea-synthesis"),
+        ("material", None, "Calcite pellets from drinking water softening", "22.21",
+         "calcium-carbonate-residues-to-mineral-filler"),
+        ("material", "02 04 01", "Terra di lavaggio delle barbabietole", "42.11",
+         "beet-washing-soil-to-land-and-fill"),
+        ("material", "19 02 10", "Blended waste fuel from solvents and sludges", "23.51",
+         "blended-waste-fuel-to-cement-kiln"),
     ],
 )
 def test_routes_added_from_the_opened_batches(
