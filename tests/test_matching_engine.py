@@ -609,6 +609,20 @@ def test_a_base_di_says_what_a_flow_is_made_of_not_what_it_is():
     assert "bas" in terms("Olio base rigenerato")  # "base oil" is a product
 
 
+def test_what_happens_to_a_flow_now_is_not_what_the_flow_is():
+    # "Otherwise sent to composting" named the compost route for fresh apple pomace, and
+    # "today raised in oil-fired boilers" gave a steam need the words of a fuel.
+    pomace = "Fresh apple pomace from cider pressing, otherwise sent to composting"
+    assert terms(pomace) == {"fresh", "appl", "pomac", "cider", "pressi"}
+    assert terms("Process steam for the dryers, today raised in oil-fired boilers") == {
+        "steam", "dryer"
+    }  # "process" is a stop word
+    assert terms("Ceneri pesanti, attualmente smaltite in discarica; palabili") == {
+        "cener", "ash", "pesant", "palabi"
+    }
+    assert terms("Known grades") == {"known", "grad"}  # "now" only as a word
+
+
 def test_only_a_water_utility_may_treat_recovered_water_into_drinking_water():
     need = "Raw water to treat by membranes for recharging an aquifer used for drinking water"
     assert water_use_fit(need) is None

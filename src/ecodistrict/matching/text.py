@@ -297,6 +297,15 @@ _SAME_AS: dict[str, str] = {
 _COMPOSITION = re.compile(r"\ba base(?: d[i'])?\b|\bbased\b")
 
 
+#: "Otherwise landfilled", "today raised in oil-fired boilers", "attualmente smaltito in
+#: discarica": what happens to the flow now, up to the next punctuation mark, is not what the
+#: flow is (its words would match landfills, boilers, composting).
+_CURRENT_STATE = re.compile(
+    r"\b(?:otherwise|today|now|currently|presently|at present|attualmente|oggi|altrimenti"
+    r"|finora|al momento)\b[^.;,()]*"
+)
+
+
 def fold(text: str) -> str:
     """Lower case without accents."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -379,7 +388,7 @@ def _family_terms(word: str) -> tuple[str, ...]:
 def _terms(text: str, families: bool) -> frozenset[str]:
     glossary = _glossary()
     found: set[str] = set()
-    folded = _COMPOSITION.sub(" ", fold(text))
+    folded = _CURRENT_STATE.sub(" ", _COMPOSITION.sub(" ", fold(text)))
     for phrase, word in _PHRASES:
         if phrase in folded:
             folded = folded.replace(phrase, f" {phrase} {word} ")
