@@ -717,6 +717,17 @@ def test_a_need_for_a_product_does_not_name_the_route_of_its_waste(
          "beet-washing-soil-to-land-and-fill"),
         ("material", "19 02 10", "Blended waste fuel from solvents and sludges", "23.51",
          "blended-waste-fuel-to-cement-kiln"),
+        # Breadth: common symbiosis types from the literature.
+        ("material", "19 01 13", "Ceneri leggere da incenerimento di rifiuti urbani", "23.51",
+         "incineration-fly-ash-to-ecocement-backfill"),
+        ("material", None, "Terre decoloranti esauste dalla raffinazione degli oli", "35.21",
+         "spent-bleaching-earth-to-biogas-cement"),
+        ("material", None, "Acque di vegetazione dei frantoi oleari", "01.26",
+         "olive-mill-wastewater-to-land-spreading-biogas"),
+        ("material", None, "Crude tall oil from kraft pulping soap", "20.14",
+         "pulp-mill-tall-oil-turpentine-lignin-to-chemicals"),
+        ("material", None, "Old fishing nets in nylon 6", "20.60",
+         "nylon-nets-carpets-to-polyamide-regeneration"),
     ],
 )
 def test_routes_added_from_the_opened_batches(
