@@ -32,7 +32,15 @@ def test_a_key_with_few_items_returns_them_all_for_every_place():
     postings.add("whey", 0)
     postings.freeze()
     found = postings.query("whey", unit_vectors([(44.0, 10.0), (46.0, 12.0)]), cap=5)
-    assert found.tolist() == [[2, 0], [2, 0]]
+    assert found.tolist() == [[0, 2], [0, 2]]  # ascending numbers, whatever the order added
+
+
+def test_a_key_filled_by_groups_lists_its_items_in_ascending_order():
+    postings = _postings([(44.5, 10.8), (44.6, 10.9), (45.0, 11.0)])
+    postings.extend("slag", [2, 1])
+    postings.add("slag", 0)
+    postings.freeze()
+    assert postings.query("slag", unit_vectors([(44.0, 10.0)]), cap=5).tolist() == [[0, 1, 2]]
     assert postings.query("sulphur", unit_vectors([(44.0, 10.0)]), cap=5).shape == (1, 0)
     assert postings.size("whey") == 2 and postings.size("sulphur") == 0
 

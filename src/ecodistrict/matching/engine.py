@@ -137,6 +137,7 @@ def water_non_contact(description: str) -> bool:
     return any(w.startswith(WATER_NON_CONTACT) for w in words)
 
 
+@lru_cache(maxsize=65536)  # many firms write the same description
 def water_use_fit(description: str, *, water_utility: bool = False) -> float | None:
     """Technical fit of recovered water for a need, from its use; None for drinking water,
     except as raw water that a water utility (ATECO 36) treats itself (indirect potable reuse:
@@ -211,6 +212,7 @@ CARRIER_FIT: dict[tuple[str, str], float] = {
 }
 
 
+@lru_cache(maxsize=65536)  # many firms write the same description
 def energy_carrier(description: str, temperature_c: float | None, *, need: bool) -> str | None:
     """heat, cold, electricity, fuel or fuel-for-heat (a need only); None when unknown."""
     words = description_stems(description)
@@ -767,15 +769,25 @@ class _Index:
         }
         self.declared = NearestPostings(firm_xyz[self.input_firm])
         self.by_sector = NearestPostings(firm_xyz)
+        # Inputs of equal signature have equal keys, firms of one ATECO code equal routes: the
+        # posting lists are filled group by group (item numbers ascending within each key).
+        inputs_of: dict[int, list[int]] = {}
+        first_of: dict[int, _Input] = {}
+        for item in self.inputs:
+            inputs_of.setdefault(item.signature, []).append(item.number)
+            first_of.setdefault(item.signature, item)
+        for signature, numbers in inputs_of.items():
+            for posting in input_keys(first_of[signature]):
+                self.declared.extend(posting, numbers)
+        firms_of: dict[str, list[_Firm]] = {}
         for firm in self.firms:
-            for item in firm.inputs:
-                for posting in input_keys(item):
-                    self.declared.add(posting, item.number)
+            firms_of.setdefault(firm.company.ateco, []).append(firm)
+        for same in firms_of.values():
             # Firms of a route's named classes and of its named divisions are looked up apart:
             # the class is the stronger evidence, and must not be crowded out by a division.
-            for route_id in firm.sector_route_ids:
-                level = "class" if route_id in firm.class_route_ids else "division"
-                self.by_sector.add((level, route_id), firm.number)
+            for route_id in same[0].sector_route_ids:
+                level = "class" if route_id in same[0].class_route_ids else "division"
+                self.by_sector.extend((level, route_id), [firm.number for firm in same])
         self.declared.freeze()
         self.by_sector.freeze()
 

@@ -266,8 +266,11 @@ def _default_workers(outputs: int) -> int:
 def _chunk_matches(
     index: Any, options: MatchingOptions, radius: float, start: int, stop: int
 ) -> list[Match]:
+    # The sentences that depend on one output, one input or one activity only are written once
+    # per chunk (an output has up to top_k matches, an input is found by many outputs).
+    said: dict[tuple[object, ...], tuple[str, str]] = {}
     return [
-        build_match(candidate, rank, index.knowledge, radius)
+        build_match(candidate, rank, index.knowledge, radius, said)
         for candidates in rank_outputs(index, options, start, stop)
         for rank, candidate in enumerate(candidates, 1)
     ]
@@ -282,7 +285,15 @@ def _match_chunk(chunk: tuple[int, int]) -> Any:
     return render(found) if render is not None else found
 
 
-def build_match(candidate: Candidate, rank: int, knowledge: _Knowledge, radius_km: float) -> Match:
+def build_match(
+    candidate: Candidate,
+    rank: int,
+    knowledge: _Knowledge,
+    radius_km: float,
+    said: dict[tuple[object, ...], tuple[str, str]] | None = None,
+) -> Match:
+    """The match of a ranked candidate, with its reasons and impact; `said` keeps the sentences
+    of one output, input or activity for the next matches (any dict; None: none kept)."""
     output = candidate.output
     route = knowledge.routes.get(str(candidate.evidence.get("route", "")))
     exchanged: float | None
@@ -290,7 +301,9 @@ def build_match(candidate: Candidate, rank: int, knowledge: _Knowledge, radius_k
         exchanged = min(output.quantity, candidate.input.quantity or 0.0)
     else:
         exchanged = output.quantity
-    reasons_en, reasons_it = _reasons(candidate, route, exchanged, radius_km)
+    reasons_en, reasons_it = _reasons(
+        candidate, route, exchanged, radius_km, said if said is not None else {}
+    )
     return Match(
         supplier=output.company.id,
         supplier_flow=output.flow.id,
@@ -318,7 +331,11 @@ def build_match(candidate: Candidate, rank: int, knowledge: _Knowledge, radius_k
 
 
 def _reasons(
-    candidate: Candidate, route: RecoveryRoute | None, exchanged: float | None, radius_km: float
+    candidate: Candidate,
+    route: RecoveryRoute | None,
+    exchanged: float | None,
+    radius_km: float,
+    said: dict[tuple[object, ...], tuple[str, str]],
 ) -> tuple[list[str], list[str]]:
     output, item, evidence = candidate.output, candidate.input, candidate.evidence
     en: list[str] = []
@@ -333,16 +350,19 @@ def _reasons(
         en.append(f"the receiver's input is in the same EWC sub-chapter {subchapter}")
         it.append(f"l'ingresso del ricevente è nello stesso sottocapitolo EER {subchapter}")
     if route is not None:
-        operation = f" ({route.operation})" if route.operation else ""
-        source = "EWC " + output.ewc if output.ewc else f"'{output.flow.description}'"
-        en.append(
-            f"{source} is recovered as {_first(route.gives.products_en)}{operation}: "
-            f"route '{route.title_en}'"
-        )
-        it.append(
-            f"{'EER ' + output.ewc if output.ewc else source} è recuperato come "
-            f"{_first(route.gives.products_it)}{operation}: percorso '{route.title_it}'"
-        )
+        key: tuple[object, ...] = ("route", output.number, route.id)
+        found = said.get(key)
+        if found is None:
+            operation = f" ({route.operation})" if route.operation else ""
+            source = "EWC " + output.ewc if output.ewc else f"'{output.flow.description}'"
+            found = said[key] = (
+                f"{source} is recovered as {_first(route.gives.products_en)}{operation}: "
+                f"route '{route.title_en}'",
+                f"{'EER ' + output.ewc if output.ewc else source} è recuperato come "
+                f"{_first(route.gives.products_it)}{operation}: percorso '{route.title_it}'",
+            )
+        en.append(found[0])
+        it.append(found[1])
         if "generic_request" in evidence:
             givers = int(evidence["generic_request"])  # type: ignore[call-overload]
             kept = round(100 * generic_request_factor(givers))
@@ -355,25 +375,36 @@ def _reasons(
                 f"(richiesta generica): peso del percorso {kept} %"
             )
     if item is not None:
-        need = f"'{item.flow.description}'"
-        amount = f" ({item.quantity:g} {CANONICAL_UNIT[item.kind]})" if item.quantity else ""
-        en.append(f"the receiver declares a need for {need}{amount}")
-        it.append(f"il ricevente dichiara un fabbisogno di {need}{amount}")
+        key = ("need", item.number)
+        found = said.get(key)
+        if found is None:
+            need = f"'{item.flow.description}'"
+            amount = f" ({item.quantity:g} {CANONICAL_UNIT[item.kind]})" if item.quantity else ""
+            found = said[key] = (
+                f"the receiver declares a need for {need}{amount}",
+                f"il ricevente dichiara un fabbisogno di {need}{amount}",
+            )
+        en.append(found[0])
+        it.append(found[1])
         if evidence.get("shared_terms"):
             words = ", ".join(str(t) for t in evidence["shared_terms"])  # type: ignore[attr-defined]
             en.append(f"the descriptions share the terms: {words}")
             it.append(f"le descrizioni hanno in comune i termini: {words}")
     else:
-        activity = lookup_activity(candidate.firm.company.ateco)
-        title = activity.title_it if activity else ""
-        en.append(
-            f"the receiver declares no such input, but its activity (ATECO "
-            f"{candidate.firm.company.ateco} {title}) is a known user of this resource"
-        )
-        it.append(
-            f"il ricevente non dichiara questo ingresso, ma la sua attività (ATECO "
-            f"{candidate.firm.company.ateco} {title}) è un utilizzatore noto della risorsa"
-        )
+        ateco = candidate.firm.company.ateco
+        key = ("activity", ateco)
+        found = said.get(key)
+        if found is None:
+            activity = lookup_activity(ateco)
+            title = activity.title_it if activity else ""
+            found = said[key] = (
+                f"the receiver declares no such input, but its activity (ATECO "
+                f"{ateco} {title}) is a known user of this resource",
+                f"il ricevente non dichiara questo ingresso, ma la sua attività (ATECO "
+                f"{ateco} {title}) è un utilizzatore noto della risorsa",
+            )
+        en.append(found[0])
+        it.append(found[1])
     if "temperature" in evidence:
         temperatures: tuple[float, float] = evidence["temperature"]  # type: ignore[assignment]
         offered, needed = temperatures
@@ -425,11 +456,8 @@ def _reasons(
         it.append("è dichiarata una quantità nulla: lo scambio non è dimensionabile")
     availability = output.flow.available
     if availability in CONTINUITY_FIT and availability is not None:
-        labels = {"continuous": ("available continuously", "disponibile in continuo"),
-                  "seasonal": ("available seasonally", "disponibile stagionalmente"),
-                  "one-off": ("available once", "disponibile una tantum")}  # fmt: skip
-        en.append(labels[availability][0])
-        it.append(labels[availability][1])
+        en.append(AVAILABILITY_LABELS[availability][0])
+        it.append(AVAILABILITY_LABELS[availability][1])
     status = output.flow.legal_status
     if status in ("by-product", "end-of-waste"):
         en.append(f"legal status {status}: it travels as a product, no waste authorisation")
@@ -450,6 +478,13 @@ def _reasons(
             + (f" all'operazione {route.operation}" if route and route.operation else "")
         )
     return en, it
+
+
+AVAILABILITY_LABELS = {
+    "continuous": ("available continuously", "disponibile in continuo"),
+    "seasonal": ("available seasonally", "disponibile stagionalmente"),
+    "one-off": ("available once", "disponibile una tantum"),
+}
 
 
 def _first(items: Sequence[str]) -> str:

@@ -52,11 +52,17 @@ class NearestPostings:
         assert self._building is not None, "add after freeze"
         self._building[key].append(item)
 
+    def extend(self, key: Hashable, items: Iterable[int]) -> None:
+        """`add` of several items (in any order: `freeze` sorts each key's items)."""
+        assert self._building is not None, "add after freeze"
+        self._building[key].extend(items)
+
     def freeze(self) -> None:
-        """Turn the lists into arrays (less memory, and what the queries read)."""
+        """Turn the lists into arrays of ascending item numbers (less memory, and what the
+        queries read; the order does not depend on the order items were added in)."""
         if self._building is None:
             return
-        self._items = {k: np.array(v, dtype=np.int64) for k, v in self._building.items()}
+        self._items = {k: np.sort(np.array(v, dtype=np.int64)) for k, v in self._building.items()}
         self._building = None
 
     def size(self, key: Hashable) -> int:
