@@ -747,9 +747,10 @@ def render_docs(
         "0.52 / 0.70 (commit e14aa23); the 50 of `exchanges-2026-12i-*`, read once: "
         "0.84 / 0.94, 0.48 / 0.54 (commit 925bce8); the 50 of `exchanges-2026-12j-*`, read "
         "once: 0.82 / 0.98, 0.56 / 0.72 (commit 852f87c). The **test** split is the exchanges "
-        "of `exchanges-2026-12k-*`, compiled while the tenth batch waited to be read: the "
-        "figures below are of its first reading (its date and engine commit are in "
-        "docs/matching.md).",
+        "of `exchanges-2026-12k-*` (compiled while the tenth batch waited to be read) and "
+        "`exchanges-2026-12l-*` (compiled at the start of the next session), read once together "
+        "with one engine: the figures below are of that reading (its date and engine commit, and "
+        "each batch's figures, are in docs/matching.md).",
         "",
         "## Dataset",
         "",
