@@ -746,11 +746,12 @@ def render_docs(
         "(commit d981b16); the 50 of `exchanges-2026-12h-*`, read once: 0.80 / 0.90, "
         "0.52 / 0.70 (commit e14aa23); the 50 of `exchanges-2026-12i-*`, read once: "
         "0.84 / 0.94, 0.48 / 0.54 (commit 925bce8); the 50 of `exchanges-2026-12j-*`, read "
-        "once: 0.82 / 0.98, 0.56 / 0.72 (commit 852f87c). The **test** split is the exchanges "
-        "of `exchanges-2026-12k-*` (compiled while the tenth batch waited to be read) and "
-        "`exchanges-2026-12l-*` (compiled at the start of the next session), read once together "
-        "with one engine: the figures below are of that reading (its date and engine commit, and "
-        "each batch's figures, are in docs/matching.md).",
+        "once: 0.82 / 0.98, 0.56 / 0.72 (commit 852f87c); the 50 of `exchanges-2026-12k-*` and "
+        "the 45 of `exchanges-2026-12l-*`, read once together with one engine: 0.92 / 0.97, "
+        "0.63 / 0.81 (0.90 / 0.96, 0.62 / 0.80 and 0.93 / 0.98, 0.64 / 0.82; commit 95c20d1). "
+        "The **test** split is the exchanges of `exchanges-2026-12m-*`, compiled after that "
+        "reading: the figures below are of its first reading (its date and engine commit are in "
+        "docs/matching.md).",
         "",
         "## Dataset",
         "",
