@@ -609,6 +609,31 @@ def test_a_base_di_says_what_a_flow_is_made_of_not_what_it_is():
     assert "bas" in terms("Olio base rigenerato")  # "base oil" is a product
 
 
+def test_a_long_description_keeps_the_words_other_firms_also_use():
+    # Nineteen words, three of them ("sugar", "syrup", "concentrated") common in the district:
+    # with the 16 rarest words kept, the distiller who asks for concentrated sugar syrup shared
+    # no word with the beet factory's thick juice.
+    juice = _flow(
+        "juice", "out", "material",
+        "Sugar beet thick juice, concentrated sucrose syrup of about 67 % dry matter from the "
+        "evaporation station of a beet sugar factory, storable, available beyond "
+        "crystallisation capacity",
+        20000, "t/yr", legal_status="by-product",
+    )  # fmt: skip
+    assert len(terms(juice["description"])) == 19
+    need = _flow("syrup", "in", "material", "Concentrated sugar syrup to ferment", 9000, "t/yr")
+    others = [
+        _company(f"sweets{n}", "10.82", A,
+                 _flow("s", "in", "material", "Sugar syrup, concentrated", 100, "t/yr"))
+        for n in range(3)
+    ]  # fmt: skip
+    model = validated_district(_company("sugar", "10.81", S, juice),
+                               _company("distiller", "11.01", A, need), *others)  # fmt: skip
+    found = match_district(model, routes=()).matches
+    (to_distiller,) = (m for m in found if m.receiver == "distiller")
+    assert "the descriptions share the terms: concen, sugar, syrup" in to_distiller.reasons_en
+
+
 def test_what_happens_to_a_flow_now_is_not_what_the_flow_is():
     # "Otherwise sent to composting" named the compost route for fresh apple pomace, and
     # "today raised in oil-fired boilers" gave a steam need the words of a fuel.
