@@ -216,6 +216,31 @@ def test_heat_cascade_by_temperature_and_never_self(results):
     assert "heat at 180 °C covers a need at 40 °C" in found[0].reasons_en
 
 
+def test_low_grade_heat_serves_a_district_heating_need_through_a_heat_pump():
+    # Data-centre heat at 35 °C was never proposed to a district heating network that needs
+    # 80 °C: heat below the need's temperature was always refused. A heat pump lifts it up to
+    # 90 °C; above that (steam at 120 °C), or from a source under 20 °C, it still cannot serve.
+    centre = _flow("heat", "out", "energy", "Hot water from the cooling circuits of servers",
+                   50000, "MWh/yr", temperature_c=35, available="continuous")
+    network = _flow("dh", "in", "energy", "Town district heating network supply",
+                    40000, "MWh/yr", temperature_c=80)
+    steam = _flow("steam", "in", "energy", "Process steam", 40000, "MWh/yr", temperature_c=120)
+    model = validated_district(
+        _company("servers", "63.10", S, centre),
+        _company("network", "35.30", A, network),
+        _company("plant", "20.14", A, steam),
+    )
+    found = [m for m in match_district(model, routes=()).matches if m.supplier_flow == "heat"]
+    assert [m.receiver for m in found] == ["network"]
+    (lifted,) = found
+    assert lifted.fits["technical"] == 0.35  # HEAT_PUMP_FIT alone: no route, no shared word
+    assert "heat at 35 °C, below the need's 80 °C: a heat pump can lift it (up to 90 °C)" in (
+        lifted.reasons_en
+    )
+    assert "calore a 35 °C, sotto gli 80 °C del fabbisogno" not in " ".join(lifted.reasons_it)
+    assert any("pompa di calore" in r for r in lifted.reasons_it)
+
+
 def test_score_of_a_heat_match_worked_by_hand(results):
     best = matches_of(results, "kiln-heat")[0]
     # technical: heat at 180 °C for a 40 °C heat need 0.9, plus a tenth of the shared route

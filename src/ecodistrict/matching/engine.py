@@ -212,6 +212,29 @@ CARRIER_FIT: dict[tuple[str, str], float] = {
 }
 
 
+#: Low-grade heat below a heat need's temperature serves it through a heat pump, when the need
+#: is at most HEAT_PUMP_MAX_C and the source at least HEAT_PUMP_SOURCE_MIN_C: large electric
+#: heat pumps deliver district-heating water up to about 90 °C (David et al., "Heat Roadmap
+#: Europe: large-scale electric heat pumps in district heating systems", Energies 10 (2017)
+#: 578; Kalundborg lifts 24-25 °C treated wastewater to 72-87 °C), from sources such as data
+#: centres (30-35 °C) and sewage. The lift costs electricity and a machine: the fit is that of
+#: water that needs treatment (WATER_USE_FIT), below heat that is hot enough (0.9).
+HEAT_PUMP_SOURCE_MIN_C = 20.0
+HEAT_PUMP_MAX_C = 90.0
+HEAT_PUMP_FIT = 0.35
+
+
+def heat_pump_lifts(output: _Output, item: _Input, offered: float, needed: float) -> bool:
+    """Whether surplus heat at `offered` °C serves a heat need at `needed` °C (above it)
+    through a heat pump."""
+    return (
+        output.carrier == "heat"
+        and item.carrier == "heat"
+        and offered >= HEAT_PUMP_SOURCE_MIN_C
+        and needed <= HEAT_PUMP_MAX_C
+    )
+
+
 @lru_cache(maxsize=65536)  # many firms write the same description
 def energy_carrier(description: str, temperature_c: float | None, *, need: bool) -> str | None:
     """heat, cold, electricity, fuel or fuel-for-heat (a need only); None when unknown."""
@@ -988,11 +1011,16 @@ def _declared_technical(
             carrier_fit = None
         offered, needed = output.flow.temperature_c, item.flow.temperature_c
         if offered is not None and needed is not None:
-            if offered < needed:
+            if offered >= needed:
+                components.append(carrier_fit if carrier_fit is not None else 0.9)
+                if evidence is not None:
+                    evidence["temperature"] = (offered, needed)
+            elif heat_pump_lifts(output, item, offered, needed):
+                components.append(HEAT_PUMP_FIT)
+                if evidence is not None:
+                    evidence["heat_pump"] = (offered, needed)
+            else:
                 return None  # heat below the need's temperature cannot serve it
-            components.append(carrier_fit if carrier_fit is not None else 0.9)
-            if evidence is not None:
-                evidence["temperature"] = (offered, needed)
         elif carrier_fit is not None:
             components.append(carrier_fit)
     elif output.kind == "water":

@@ -17,6 +17,7 @@ from ecodistrict.codes.ateco import lookup_activity
 from ecodistrict.domain.models import DistrictFile
 from ecodistrict.matching.engine import (
     CONTINUITY_FIT,
+    HEAT_PUMP_MAX_C,
     LINEAR_HEAT_DENSITY_HALF,
     PROGRESS_STEP,
     Candidate,
@@ -410,6 +411,17 @@ def _reasons(
         offered, needed = temperatures
         en.append(f"heat at {offered:g} °C covers a need at {needed:g} °C")
         it.append(f"calore a {offered:g} °C copre un fabbisogno a {needed:g} °C")
+    if "heat_pump" in evidence:
+        lifted: tuple[float, float] = evidence["heat_pump"]  # type: ignore[assignment]
+        low, high = lifted
+        en.append(
+            f"heat at {low:g} °C, below the need's {high:g} °C: a heat pump can lift it "
+            f"(up to {HEAT_PUMP_MAX_C:g} °C)"
+        )
+        it.append(
+            f"calore a {low:g} °C, sotto i {high:g} °C del fabbisogno: una pompa di calore "
+            f"può innalzarlo (fino a {HEAT_PUMP_MAX_C:g} °C)"
+        )
     if evidence.get("non_potable_use"):
         en.append("the receiver's use does not need drinking water")
         it.append("l'uso del ricevente non richiede acqua potabile")
