@@ -728,6 +728,11 @@ def test_a_need_for_a_product_does_not_name_the_route_of_its_waste(
          "pulp-mill-tall-oil-turpentine-lignin-to-chemicals"),
         ("material", None, "Old fishing nets in nylon 6", "20.60",
          "nylon-nets-carpets-to-polyamide-regeneration"),
+        # From the opened eleventh and twelfth batches.
+        ("material", None, "Lana sucida della tosatura, in balle", "13.99",
+         "raw-wool-to-insulation-felt-fertiliser"),
+        ("material", "03 03 07", "Scarto di pulper (plastiche miste, film)", "22.26",
+         "pulper-rejects-to-srf-or-plastics"),
     ],
 )
 def test_routes_added_from_the_opened_batches(
@@ -737,3 +742,15 @@ def test_routes_added_from_the_opened_batches(
     taken, _ = _knowledge(None, None).routes_taking(kind, ewc, terms(description), None)
     assert route in taken
     assert receiving_sector_matches(by_id[route], receiver)
+
+
+def test_a_lignin_rich_residue_is_not_kraft_lignin() -> None:
+    # "Lignin- and cellulose-rich" oat hulls were taken by the tall-oil and lignin route (bare
+    # "lignin" keyword) and offered to a paint maker asking for resins.
+    knowledge = _knowledge(None, None)
+    hulls = terms("Extracted oat-hull residue, lignin- and cellulose-rich, wet")
+    taken, _ = knowledge.routes_taking("material", None, hulls, None)
+    assert "pulp-mill-tall-oil-turpentine-lignin-to-chemicals" not in taken
+    lignin = terms("Kraft lignin powder from the black liquor")
+    taken, _ = knowledge.routes_taking("material", None, lignin, None)
+    assert "pulp-mill-tall-oil-turpentine-lignin-to-chemicals" in taken
