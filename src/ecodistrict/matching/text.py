@@ -5,7 +5,9 @@ each word is reduced to a short stem: the final vowels are dropped and the word 
 letters (an English plural "s" goes first), so that "ceramica", "ceramiche" and "ceramics" all
 give "cerami", and "scarti" and "scarto" give "scart". A small glossary then maps Italian stems
 to the English stem of the same material, so that "acciaio" meets "steel" and "siero" meets
-"whey". The rules are simple on
+"whey"; a specific name also gives its family's ("polipropilene" gives "polyolefin", "dextrose"
+gives "sugar"). What a flow is made of ("a base di") and what happens to it now ("otherwise
+landfilled") are not words of the flow. The rules are simple on
 purpose: every match states the shared words, so a reader can check them.
 """
 
