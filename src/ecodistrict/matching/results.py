@@ -269,7 +269,7 @@ def _chunk_matches(
 ) -> list[Match]:
     # The sentences that depend on one output, one input or one activity only are written once
     # per chunk (an output has up to top_k matches, an input is found by many outputs).
-    said: dict[tuple[object, ...], tuple[str, str]] = {}
+    said: dict[tuple[object, ...], Any] = {}
     return [
         build_match(candidate, rank, index.knowledge, radius, said)
         for candidates in rank_outputs(index, options, start, stop)
@@ -291,7 +291,7 @@ def build_match(
     rank: int,
     knowledge: _Knowledge,
     radius_km: float,
-    said: dict[tuple[object, ...], tuple[str, str]] | None = None,
+    said: dict[tuple[object, ...], Any] | None = None,
 ) -> Match:
     """The match of a ranked candidate, with its reasons and impact; `said` keeps the sentences
     of one output, input or activity for the next matches (any dict; None: none kept)."""
@@ -336,7 +336,7 @@ def _reasons(
     route: RecoveryRoute | None,
     exchanged: float | None,
     radius_km: float,
-    said: dict[tuple[object, ...], tuple[str, str]],
+    said: dict[tuple[object, ...], Any],
 ) -> tuple[list[str], list[str]]:
     output, item, evidence = candidate.output, candidate.input, candidate.evidence
     en: list[str] = []
@@ -466,6 +466,22 @@ def _reasons(
     elif output.quantity == 0 or (item is not None and not item.quantity):
         en.append("a quantity of zero is declared: the exchange cannot be sized")
         it.append("è dichiarata una quantità nulla: lo scambio non è dimensionabile")
+    route_operation = route.operation if route else None
+    tail_key: tuple[object, ...] = ("tail", output.number, route_operation)
+    tail = said.get(tail_key)
+    if tail is None:
+        tail = said[tail_key] = _availability_and_status(output, route_operation)
+    en.extend(tail[0])
+    it.extend(tail[1])
+    return en, it
+
+
+def _availability_and_status(
+    output: Any, operation: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The sentences on the output's availability and legal status (English, Italian)."""
+    en: list[str] = []
+    it: list[str] = []
     availability = output.flow.available
     if availability in CONTINUITY_FIT and availability is not None:
         en.append(AVAILABILITY_LABELS[availability][0])
@@ -483,13 +499,15 @@ def _reasons(
             "stato giuridico prodotto: ceduto come prodotto, fuori dalla disciplina dei rifiuti"
         )
     elif status == "waste":
-        operation = f" for {route.operation}" if route and route.operation else ""
-        en.append(f"legal status waste: the receiver needs an authorisation{operation}")
+        en.append(
+            "legal status waste: the receiver needs an authorisation"
+            + (f" for {operation}" if operation else "")
+        )
         it.append(
             "stato giuridico rifiuto: il ricevente deve essere autorizzato"
-            + (f" all'operazione {route.operation}" if route and route.operation else "")
+            + (f" all'operazione {operation}" if operation else "")
         )
-    return en, it
+    return tuple(en), tuple(it)
 
 
 AVAILABILITY_LABELS = {
