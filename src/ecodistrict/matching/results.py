@@ -351,19 +351,12 @@ def _reasons(
         en.append(f"the receiver's input is in the same EWC sub-chapter {subchapter}")
         it.append(f"l'ingresso del ricevente è nello stesso sottocapitolo EER {subchapter}")
     if route is not None:
-        key: tuple[object, ...] = ("route", output.number, route.id)
-        found = said.get(key)
-        if found is None:
-            operation = f" ({route.operation})" if route.operation else ""
-            source = "EWC " + output.ewc if output.ewc else f"'{output.flow.description}'"
-            found = said[key] = (
-                f"{source} is recovered as {_first(route.gives.products_en)}{operation}: "
-                f"route '{route.title_en}'",
-                f"{'EER ' + output.ewc if output.ewc else source} è recuperato come "
-                f"{_first(route.gives.products_it)}{operation}: percorso '{route.title_it}'",
-            )
-        en.append(found[0])
-        it.append(found[1])
+        chosen = route  # not None, also inside the closure
+        sentence = _once(
+            said, ("route", output.number, chosen.id), lambda: _route_sentence(output, chosen)
+        )
+        en.append(sentence[0])
+        it.append(sentence[1])
         if "generic_request" in evidence:
             givers = int(evidence["generic_request"])  # type: ignore[call-overload]
             kept = round(100 * generic_request_factor(givers))
@@ -376,36 +369,18 @@ def _reasons(
                 f"(richiesta generica): peso del percorso {kept} %"
             )
     if item is not None:
-        key = ("need", item.number)
-        found = said.get(key)
-        if found is None:
-            need = f"'{item.flow.description}'"
-            amount = f" ({item.quantity:g} {CANONICAL_UNIT[item.kind]})" if item.quantity else ""
-            found = said[key] = (
-                f"the receiver declares a need for {need}{amount}",
-                f"il ricevente dichiara un fabbisogno di {need}{amount}",
-            )
-        en.append(found[0])
-        it.append(found[1])
+        sentence = _once(said, ("need", item.number), lambda: _need_sentence(item))
+        en.append(sentence[0])
+        it.append(sentence[1])
         if evidence.get("shared_terms"):
             words = ", ".join(str(t) for t in evidence["shared_terms"])  # type: ignore[attr-defined]
             en.append(f"the descriptions share the terms: {words}")
             it.append(f"le descrizioni hanno in comune i termini: {words}")
     else:
         ateco = candidate.firm.company.ateco
-        key = ("activity", ateco)
-        found = said.get(key)
-        if found is None:
-            activity = lookup_activity(ateco)
-            title = activity.title_it if activity else ""
-            found = said[key] = (
-                f"the receiver declares no such input, but its activity (ATECO "
-                f"{ateco} {title}) is a known user of this resource",
-                f"il ricevente non dichiara questo ingresso, ma la sua attività (ATECO "
-                f"{ateco} {title}) è un utilizzatore noto della risorsa",
-            )
-        en.append(found[0])
-        it.append(found[1])
+        sentence = _once(said, ("activity", ateco), lambda: _activity_sentence(ateco))
+        en.append(sentence[0])
+        it.append(sentence[1])
     if "temperature" in evidence:
         temperatures: tuple[float, float] = evidence["temperature"]  # type: ignore[assignment]
         offered, needed = temperatures
@@ -466,14 +441,53 @@ def _reasons(
     elif output.quantity == 0 or (item is not None and not item.quantity):
         en.append("a quantity of zero is declared: the exchange cannot be sized")
         it.append("è dichiarata una quantità nulla: lo scambio non è dimensionabile")
-    route_operation = route.operation if route else None
-    tail_key: tuple[object, ...] = ("tail", output.number, route_operation)
-    tail = said.get(tail_key)
-    if tail is None:
-        tail = said[tail_key] = _availability_and_status(output, route_operation)
+    operation = route.operation if route else None
+    tail = _once(said, ("tail", output.number, operation),
+                 lambda: _availability_and_status(output, operation))  # fmt: skip
     en.extend(tail[0])
     it.extend(tail[1])
     return en, it
+
+
+def _once(
+    said: dict[tuple[object, ...], Any], key: tuple[object, ...], write: Callable[[], Any]
+) -> Any:
+    """What `write` says, written once per key (`said` keeps it for the next matches)."""
+    found = said.get(key)
+    if found is None:
+        found = said[key] = write()
+    return found
+
+
+def _route_sentence(output: Any, route: RecoveryRoute) -> tuple[str, str]:
+    operation = f" ({route.operation})" if route.operation else ""
+    source = "EWC " + output.ewc if output.ewc else f"'{output.flow.description}'"
+    return (
+        f"{source} is recovered as {_first(route.gives.products_en)}{operation}: "
+        f"route '{route.title_en}'",
+        f"{'EER ' + output.ewc if output.ewc else source} è recuperato come "
+        f"{_first(route.gives.products_it)}{operation}: percorso '{route.title_it}'",
+    )
+
+
+def _need_sentence(item: Any) -> tuple[str, str]:
+    need = f"'{item.flow.description}'"
+    amount = f" ({item.quantity:g} {CANONICAL_UNIT[item.kind]})" if item.quantity else ""
+    return (
+        f"the receiver declares a need for {need}{amount}",
+        f"il ricevente dichiara un fabbisogno di {need}{amount}",
+    )
+
+
+def _activity_sentence(ateco: str) -> tuple[str, str]:
+    activity = lookup_activity(ateco)
+    title = activity.title_it if activity else ""
+    return (
+        f"the receiver declares no such input, but its activity (ATECO "
+        f"{ateco} {title}) is a known user of this resource",
+        f"il ricevente non dichiara questo ingresso, ma la sua attività (ATECO "
+        f"{ateco} {title}) è un utilizzatore noto della risorsa",
+    )
 
 
 def _availability_and_status(
