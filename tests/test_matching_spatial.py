@@ -28,8 +28,8 @@ def _postings(places):
 
 def test_a_key_with_few_items_returns_them_all_for_every_place():
     postings = _postings([(44.5, 10.8), (44.6, 10.9), (45.0, 11.0)])
-    postings.add("whey", 2)
-    postings.add("whey", 0)
+    postings.extend("whey", [2])
+    postings.extend("whey", [0])
     postings.freeze()
     found = postings.query("whey", unit_vectors([(44.0, 10.0), (46.0, 12.0)]), cap=5)
     assert found.tolist() == [[0, 2], [0, 2]]  # ascending numbers, whatever the order added
@@ -40,7 +40,7 @@ def test_a_key_with_few_items_returns_them_all_for_every_place():
 def test_a_key_filled_by_groups_lists_its_items_in_ascending_order():
     postings = _postings([(44.5, 10.8), (44.6, 10.9), (45.0, 11.0)])
     postings.extend("slag", [2, 1])
-    postings.add("slag", 0)
+    postings.extend("slag", [0])
     postings.freeze()
     assert postings.query("slag", unit_vectors([(44.0, 10.0)]), cap=5).tolist() == [[0, 1, 2]]
 
@@ -50,7 +50,7 @@ def test_a_crowded_key_returns_the_nearest_items_by_great_circle_distance():
     places = [(44.0 + rng.random() * 2.0, 9.5 + rng.random() * 3.0) for _ in range(400)]
     postings = _postings(places)
     for number in range(0, 400, 2):  # every other place carries the key
-        postings.add(("material", "t", "fanghi"), number)
+        postings.extend(("material", "t", "fanghi"), [number])
     postings.freeze()
     postings.prepare(cap=7)
     asked = [(44.7, 10.9), (45.9, 12.4), (44.0, 9.5)]
@@ -68,7 +68,7 @@ def test_the_nearest_item_is_found_however_far_it_is():
     places = [(37.5 + 0.01 * n, 14.0 + 0.01 * n) for n in range(30)]
     postings = _postings(places)
     for number in range(30):
-        postings.add("gesso", number)
+        postings.extend("gesso", [number])
     postings.freeze()
     found = postings.query("gesso", unit_vectors([(44.6, 10.9)]), cap=3)
     assert found.tolist() == [[29, 28, 27]]

@@ -48,13 +48,9 @@ class NearestPostings:
         self._items: dict[Hashable, IntArray] = {}
         self._trees: dict[tuple[Hashable, int], cKDTree] = {}
 
-    def add(self, key: Hashable, item: int) -> None:
-        assert self._building is not None, "add after freeze"
-        self._building[key].append(item)
-
     def extend(self, key: Hashable, items: Iterable[int]) -> None:
-        """`add` of several items (in any order: `freeze` sorts each key's items)."""
-        assert self._building is not None, "add after freeze"
+        """File items under `key` (in any order: `freeze` sorts each key's items)."""
+        assert self._building is not None, "extend after freeze"
         self._building[key].extend(items)
 
     def freeze(self) -> None:
